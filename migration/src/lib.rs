@@ -1,0 +1,20 @@
+//! Schema migrations. They run unchanged on SQLite and PostgreSQL; where the two
+//! differ (full-text search, partial indexes) the migration asks the backend.
+#![allow(elided_lifetimes_in_paths)]
+#![allow(clippy::wildcard_imports)]
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_users;
+mod sql;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_users::Migration),
+            // inject-above (do not remove this comment)
+        ]
+    }
+}

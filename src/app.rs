@@ -1,0 +1,133 @@
+//! The loco application: boot, routes, middleware, tasks.
+use std::{path::Path, sync::Arc};
+
+use async_trait::async_trait;
+use axum::Router as AxumRouter;
+use loco_rs::{
+    app::{AppContext, Hooks, Initializer},
+    bgworker::Queue,
+    boot::{create_app, BootResult, StartMode},
+    config::Config,
+    controller::{middleware::MiddlewareLayer, AppRoutes},
+    environment::Environment,
+    storage::{self, Storage},
+    task::Tasks,
+    Result,
+};
+use migration::Migrator;
+use sea_orm::{ConnectionTrait, DbBackend};
+
+use crate::{
+    controllers,
+    initializers::view_engine::{self, ViewEngineInitializer},
+    settings::Settings,
+    tasks,
+    web::{self, query_count},
+};
+
+pub struct App;
+
+#[async_trait]
+impl Hooks for App {
+    fn app_name() -> &'static str {
+        env!("CARGO_CRATE_NAME")
+    }
+
+    fn app_version() -> String {
+        env!("CARGO_PKG_VERSION").to_string()
+    }
+
+    async fn boot(mode: StartMode, environment: &Environment, config: Config) -> Result<BootResult> {
+        create_app::<Self, Migrator>(mode, environment, config).await
+    }
+
+    async fn after_context(ctx: AppContext) -> Result<AppContext> {
+        let mut ctx = ctx;
+        let settings = Settings::from_context(&ctx)?;
+        if ctx.environment == Environment::Test {
+            ctx.storage = Arc::new(Storage::single(storage::drivers::mem::new()));
+        } else {
+            std::fs::create_dir_all(&settings.uploads_dir)?;
+            ctx.storage = Arc::new(Storage::single(storage::drivers::local::new_with_prefix(
+                &settings.uploads_dir,
+            )?));
+        }
+        ctx.db.set_metric_callback(|_| query_count::record());
+        ctx.shared_store.insert(Arc::new(settings));
+        ctx.shared_store.insert(view_engine::build()?);
+        crate::passwords::warm_up();
+        Ok(ctx)
+    }
+
+    async fn initializers(_ctx: &AppContext) -> Result<Vec<Box<dyn Initializer>>> {
+        Ok(vec![Box::new(ViewEngineInitializer)])
+    }
+
+    fn middlewares(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
+        web::middleware::stack(ctx)
+    }
+
+    async fn before_routes(_ctx: &AppContext) -> Result<AxumRouter<AppContext>> {
+        // set first so every layer (session, user, error pages) wraps it
+        Ok(AxumRouter::new().fallback(controllers::pages::not_found))
+    }
+
+    fn routes(_ctx: &AppContext) -> AppRoutes {
+        AppRoutes::with_default_routes()
+            .add_route(controllers::home::routes())
+            .add_route(controllers::auth::routes())
+            .add_route(controllers::password_reset::routes())
+            .add_route(controllers::lang::routes())
+            .add_route(controllers::users::routes())
+            .add_route(controllers::settings::routes())
+            .add_route(controllers::avatars::routes())
+    }
+
+    async fn before_run(ctx: &AppContext) -> Result<()> {
+        if ctx.environment == Environment::Development && Settings::get(ctx).demo_seed {
+            tasks::demo::seed_if_empty(ctx).await?;
+        }
+        Ok(())
+    }
+
+    async fn connect_workers(_ctx: &AppContext, _queue: &Queue) -> Result<()> {
+        Ok(())
+    }
+
+    fn register_tasks(tasks: &mut Tasks) {
+        tasks::register(tasks);
+    }
+
+    async fn truncate(ctx: &AppContext) -> Result<()> {
+        truncate_all(&ctx.db).await
+    }
+
+    async fn seed(ctx: &AppContext, _base: &Path) -> Result<()> {
+        tasks::demo::seed_if_empty(ctx).await
+    }
+}
+
+/// Every table the app owns, children before parents.
+pub const TABLES: &[&str] = &["password_resets", "sessions", "users"];
+
+/// Empties every table (tests, `cargo loco db truncate`).
+///
+/// # Errors
+/// On database errors.
+pub async fn truncate_all(db: &sea_orm::DatabaseConnection) -> Result<()> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            db.execute_unprepared(&format!(
+                "TRUNCATE {} RESTART IDENTITY CASCADE",
+                TABLES.join(", ")
+            ))
+            .await?;
+        }
+        _ => {
+            for table in TABLES {
+                db.execute_unprepared(&format!("DELETE FROM {table}")).await?;
+            }
+        }
+    }
+    Ok(())
+}

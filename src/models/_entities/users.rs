@@ -1,0 +1,40 @@
+//! `SeaORM` Entity for `users`
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    pub created_at: DateTimeWithTimeZone,
+    pub updated_at: DateTimeWithTimeZone,
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    pub role: String,
+    pub reputation: i64,
+    #[sea_orm(column_type = "Text")]
+    pub bio: String,
+    pub website: Option<String>,
+    pub birthday: Option<Date>,
+    pub avatar: Option<String>,
+    pub session_version: i32,
+    pub suspended_until: Option<DateTimeWithTimeZone>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub suspension_reason: Option<String>,
+    pub deleted_at: Option<DateTimeWithTimeZone>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::password_resets::Entity")]
+    PasswordResets,
+}
+
+impl Related<super::password_resets::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PasswordResets.def()
+    }
+}

@@ -1,0 +1,24 @@
+//! Active-record models: the behaviour of each table lives next to it.
+pub mod _entities;
+pub mod password_resets;
+pub mod sessions;
+pub mod users;
+
+/// True when `err` is a unique-constraint violation (both databases).
+#[must_use]
+pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// The text of a unique violation (names the index), for telling which
+/// constraint failed.
+#[must_use]
+pub fn unique_violation_detail(err: &sea_orm::DbErr) -> Option<String> {
+    match err.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) => Some(detail),
+        _ => None,
+    }
+}

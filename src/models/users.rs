@@ -1,0 +1,288 @@
+//! Accounts: lookup, registration, roles and status.
+use chrono::{DateTime, Utc};
+use loco_rs::prelude::*;
+use sea_orm::{
+    sea_query::{ExprTrait, Func},
+    ActiveValue::Set,
+    Condition,
+};
+use serde::{Deserialize, Serialize};
+
+pub use super::_entities::users::{self, ActiveModel, Column, Entity, Model};
+use crate::{
+    forms::FieldErrors,
+    i18n::{Arg, Lang},
+    models::{is_unique_violation, unique_violation_detail},
+    passwords,
+    text::has_forbidden_chars,
+};
+
+/// What a user may do beyond posting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    User,
+    Moderator,
+    Admin,
+}
+
+impl Role {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Moderator => "moderator",
+            Self::Admin => "admin",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "user" => Some(Self::User),
+            "moderator" => Some(Self::Moderator),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// Username rules (SPEC): 3–32 of `[A-Za-z0-9_-]`.
+#[must_use]
+pub fn valid_username(name: &str) -> bool {
+    (3..=32).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Lower-cases and trims an e-mail address for storage and lookup.
+#[must_use]
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl Model {
+    #[must_use]
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::User)
+    }
+
+    #[must_use]
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+
+    #[must_use]
+    pub fn is_suspended(&self, now: DateTime<Utc>) -> bool {
+        self.suspended_until.is_some_and(|until| until > now)
+    }
+
+    /// Neither deleted nor suspended right now.
+    #[must_use]
+    pub fn can_log_in(&self, now: DateTime<Utc>) -> bool {
+        !self.is_deleted() && !self.is_suspended(now)
+    }
+
+    #[must_use]
+    pub fn avatar_url(&self) -> Option<String> {
+        self.avatar.as_ref().map(|name| format!("/avatars/{name}"))
+    }
+
+    #[must_use]
+    pub fn url(&self) -> String {
+        format!("/users/{}", self.username)
+    }
+
+    /// Finds a live (not deleted) account by username, case-insensitively.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn find_by_username(db: &impl ConnectionTrait, name: &str) -> ModelResult<Option<Self>> {
+        if !valid_username(name) {
+            return Ok(None);
+        }
+        Ok(Entity::find()
+            .filter(Expr::expr(Func::lower(Expr::col(Column::Username))).eq(name.to_lowercase()))
+            .filter(Column::DeletedAt.is_null())
+            .one(db)
+            .await?)
+    }
+
+    /// Finds a live account by e-mail (case-insensitive).
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> ModelResult<Option<Self>> {
+        Ok(Entity::find()
+            .filter(Column::Email.eq(normalize_email(email)))
+            .filter(Column::DeletedAt.is_null())
+            .one(db)
+            .await?)
+    }
+
+    /// Finds the account a login form names: an e-mail when it contains `@`,
+    /// else a username (usernames cannot contain `@`, so one can never
+    /// shadow another account's address).
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn find_by_login(db: &impl ConnectionTrait, login: &str) -> ModelResult<Option<Self>> {
+        let login = login.trim();
+        if login.contains('@') {
+            Self::find_by_email(db, login).await
+        } else {
+            Self::find_by_username(db, login).await
+        }
+    }
+
+    /// Finds users by a username or e-mail fragment (admin search).
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn search(db: &impl ConnectionTrait, term: &str, limit: u64) -> ModelResult<Vec<Self>> {
+        let term = term.trim().to_lowercase();
+        let like = format!("%{}%", term.replace('\\', "").replace('%', "").replace('_', "\\_"));
+        let cond = Condition::any()
+            .add(Expr::expr(Func::lower(Expr::col(Column::Username))).like(like.clone()))
+            .add(Column::Email.like(like));
+        Ok(Entity::find()
+            .filter(cond)
+            .order_by_asc(Column::Username)
+            .limit(limit)
+            .all(db)
+            .await?)
+    }
+}
+
+/// The registration form.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterParams {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default, skip_serializing)]
+    pub password: String,
+    #[serde(default, skip_serializing)]
+    pub password_confirm: String,
+}
+
+impl RegisterParams {
+    /// Checks every field; messages are in `lang`.
+    #[must_use]
+    pub fn validate(&self, lang: Lang) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        let username = self.username.trim();
+        if username.is_empty() {
+            errors.add(lang, "username", "error-required");
+        } else if username.contains('@') {
+            errors.add(lang, "username", "error-username-email");
+        } else if !valid_username(username) {
+            errors.add_args(
+                lang,
+                "username",
+                "error-username-format",
+                &[("min", Arg::Num(3)), ("max", Arg::Num(32))],
+            );
+        }
+        let email = normalize_email(&self.email);
+        if email.is_empty() {
+            errors.add(lang, "email", "error-required");
+        } else if email.len() > 254
+            || has_forbidden_chars(&email, false)
+            || !validator::ValidateEmail::validate_email(&email)
+        {
+            errors.add(lang, "email", "error-email-invalid");
+        }
+        if let Err(weak) = passwords::check_policy(&self.password, username, &email) {
+            errors.add_args(
+                lang,
+                "password",
+                weak.key(),
+                &[
+                    ("min", Arg::Num(passwords::MIN_LEN as i64)),
+                    ("max", Arg::Num(passwords::MAX_LEN as i64)),
+                ],
+            );
+        }
+        if self.password != self.password_confirm {
+            errors.add(lang, "password_confirm", "error-password-mismatch");
+        }
+        errors
+    }
+}
+
+/// Why a registration failed after validation.
+#[derive(Debug)]
+pub enum RegisterError {
+    Taken(FieldErrors),
+    Other(Error),
+}
+
+impl ActiveModel {
+    /// Creates an account (role `user`, reputation 1) from validated input.
+    ///
+    /// # Errors
+    /// `Taken` with a field message when the username or e-mail exists
+    /// (decided by the unique indexes, not by a prior lookup).
+    pub async fn register(
+        db: &DatabaseConnection,
+        params: &RegisterParams,
+        lang: Lang,
+    ) -> Result<Model, RegisterError> {
+        let hash = passwords::hash(&params.password)
+            .await
+            .map_err(RegisterError::Other)?;
+        let now = Utc::now().fixed_offset();
+        let user = Self {
+            username: Set(params.username.trim().to_string()),
+            email: Set(normalize_email(&params.email)),
+            password_hash: Set(hash),
+            role: Set(Role::User.as_str().to_string()),
+            reputation: Set(1),
+            bio: Set(String::new()),
+            session_version: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        match user.insert(db).await {
+            Ok(model) => Ok(model),
+            Err(err) if is_unique_violation(&err) => {
+                let detail = unique_violation_detail(&err).unwrap_or_default();
+                let mut errors = FieldErrors::new();
+                if detail.contains("username") {
+                    errors.add(lang, "username", "error-username-taken");
+                } else {
+                    errors.add(lang, "email", "error-email-taken");
+                }
+                Err(RegisterError::Taken(errors))
+            }
+            Err(err) => Err(RegisterError::Other(err.into())),
+        }
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Ends every session of the user on their next request: sessions store
+    /// the version they were created with, and the auth layer refuses a
+    /// mismatch. Returns the new version.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn bump_session_version(db: &impl ConnectionTrait, user_id: i64) -> ModelResult<i32> {
+        Entity::update_many()
+            .col_expr(Column::SessionVersion, Expr::col(Column::SessionVersion).add(1))
+            .col_expr(Column::UpdatedAt, Expr::value(Utc::now().fixed_offset()))
+            .filter(Column::Id.eq(user_id))
+            .exec(db)
+            .await?;
+        let user = Entity::find_by_id(user_id)
+            .one(db)
+            .await?
+            .ok_or(ModelError::EntityNotFound)?;
+        Ok(user.session_version)
+    }
+}

@@ -1,0 +1,12 @@
+//! Command-line tasks: `cargo loco task <name> key:value …`.
+use loco_rs::task::Tasks;
+
+pub mod admin;
+pub mod demo;
+pub mod sessions;
+
+pub fn register(tasks: &mut Tasks) {
+    tasks.register(admin::MakeAdmin);
+    tasks.register(sessions::Purge);
+    tasks.register(demo::SeedDemo);
+}

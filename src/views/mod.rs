@@ -1,0 +1,3 @@
+//! Rust presenters: view-models and one render function per page.
+pub mod auth;
+pub mod users;

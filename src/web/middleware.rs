@@ -1,0 +1,103 @@
+//! Puts our layers into loco's middleware stack, in the order described in
+//! `web/mod.rs`.
+//!
+//! loco applies its stack first-to-last, each entry wrapping the previous
+//! ones, so an entry's position decides what it sees: everything inserted
+//! after `timeout_request` sees routes (and the 404 fallback) but the static
+//! files, which are mounted later, bypass sessions and the database.
+use std::sync::Arc;
+
+use axum::{middleware::from_fn_with_state, Router as AXRouter};
+use loco_rs::{
+    app::AppContext,
+    controller::middleware::{self, MiddlewareLayer, MiddlewareStackExt},
+    prelude::TeraView,
+    Result,
+};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+use crate::{
+    settings::Settings,
+    web::{auth, csrf, errors, headers, query_count, session_store::DbSessionStore, static_files},
+};
+
+type ApplyFn = dyn Fn(AXRouter<AppContext>) -> AXRouter<AppContext> + Send + Sync;
+
+/// A named layer for loco's stack.
+struct Layer {
+    name: &'static str,
+    apply: Box<ApplyFn>,
+}
+
+impl MiddlewareLayer for Layer {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn config(&self) -> serde_json::Result<serde_json::Value> {
+        Ok(serde_json::json!({}))
+    }
+
+    fn apply(&self, app: AXRouter<AppContext>) -> Result<AXRouter<AppContext>> {
+        Ok((self.apply)(app))
+    }
+}
+
+fn layer(
+    name: &'static str,
+    apply: impl Fn(AXRouter<AppContext>) -> AXRouter<AppContext> + Send + Sync + 'static,
+) -> Box<dyn MiddlewareLayer> {
+    Box::new(Layer { name, apply: Box::new(apply) })
+}
+
+/// loco's default stack with ours woven in.
+#[must_use]
+pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
+    let settings = Settings::get(ctx);
+    let views = ctx
+        .shared_store
+        .get::<TeraView>()
+        .expect("the view engine is built in after_context");
+
+    let csrf_cfg = csrf::CsrfConfig {
+        max_body_bytes: settings.max_body_bytes,
+        trusted_origins: Arc::new(settings.trusted_origins.clone()),
+    };
+    let session_layer = SessionManagerLayer::new(DbSessionStore::new(ctx.db.clone()))
+        .with_name(settings.session.cookie_name.clone())
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.session.secure)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(settings.session.idle_days)));
+    let auth_ctx = ctx.clone();
+    let expose = settings.expose_query_count;
+
+    // innermost first: each insert_after puts the new layer outside the last
+    let ours: Vec<Box<dyn MiddlewareLayer>> = vec![
+        layer("csrf", move |app| app.layer(from_fn_with_state(csrf_cfg.clone(), csrf::guard))),
+        layer("error_pages", move |app| {
+            app.layer(from_fn_with_state(views.clone(), errors::pages))
+        }),
+        layer("auth", move |app| {
+            app.layer(from_fn_with_state(auth_ctx.clone(), auth::resolve))
+        }),
+        layer("session", move |app| app.layer(session_layer.clone())),
+        layer("query_count", move |app| {
+            app.layer(from_fn_with_state(expose, query_count::layer))
+        }),
+    ];
+
+    let mut stack = middleware::default_middleware_stack(ctx);
+    let mut anchor = "timeout_request";
+    for mw in ours {
+        let name = mw.name();
+        stack.insert_after(anchor, mw);
+        anchor = name;
+    }
+    stack.replace("static", layer("static", static_files::mount));
+    stack.insert_after("secure_headers", layer("headers", |app| {
+        app.layer(axum::middleware::from_fn(headers::layer))
+    }));
+    stack
+}

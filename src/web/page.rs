@@ -1,0 +1,236 @@
+//! The context every page template receives, and the render helpers.
+//!
+//! `Base` holds what the layout needs (language, the viewer, the CSRF token,
+//! a flash message, the current path for "come back here" links). Handlers
+//! take a [`Page`], add their own data and render.
+use axum::{
+    body::Body,
+    extract::{FromRequestParts, Request},
+    http::{header, request::Parts, Extensions, HeaderMap, HeaderValue, StatusCode, Uri},
+    response::Response,
+};
+use axum_extra::extract::CookieJar;
+use loco_rs::prelude::{TeraView, ViewRenderer};
+use serde::Serialize;
+use serde_json::{json, Value};
+use tower_sessions::Session;
+
+use crate::{
+    i18n::{t, Lang},
+    web::{
+        auth::{CurrentUser, Viewer},
+        csrf,
+        errors::Rendered,
+        flash::{self, Flash},
+        static_files,
+    },
+};
+
+/// The viewer as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Me {
+    pub id: i64,
+    pub username: String,
+    pub url: String,
+    pub reputation: i64,
+    pub avatar_url: Option<String>,
+    pub is_staff: bool,
+    pub is_admin: bool,
+}
+
+impl Me {
+    fn new(user: &CurrentUser) -> Self {
+        Self {
+            id: user.id,
+            username: user.username.clone(),
+            url: format!("/users/{}", user.username),
+            reputation: user.reputation,
+            avatar_url: user.avatar_url.clone(),
+            is_staff: user.is_staff(),
+            is_admin: user.is_admin(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct FlashView {
+    kind: flash::Kind,
+    message: String,
+}
+
+/// What the base layout needs, collected from the request.
+#[derive(Debug, Clone)]
+pub struct Base {
+    pub lang: Lang,
+    pub user: Option<CurrentUser>,
+    pub csrf_token: Option<String>,
+    pub flash: Option<Flash>,
+    pub path: String,
+}
+
+impl Base {
+    async fn from_pieces(ext: &Extensions, headers: &HeaderMap, uri: &Uri) -> Self {
+        let lang = ext.get::<Lang>().copied().unwrap_or_default();
+        let user = ext.get::<Viewer>().and_then(|v| v.0.clone());
+        let csrf_token = match ext.get::<Session>() {
+            Some(session) => csrf::token(session).await,
+            None => None,
+        };
+        let flash = flash::read(&CookieJar::from_headers(headers));
+        let path = uri
+            .path_and_query()
+            .map_or_else(|| "/".to_string(), |pq| pq.as_str().to_string());
+        Self { lang, user, csrf_token, flash, path }
+    }
+
+    /// Collects the base context from a whole request (used by layers).
+    /// Copies what it needs first: a borrowed request is not `Sync`.
+    pub fn collect(req: &Request) -> impl std::future::Future<Output = Self> + Send + 'static {
+        let ext = req.extensions().clone();
+        let headers = req.headers().clone();
+        let uri = req.uri().clone();
+        async move { Self::from_pieces(&ext, &headers, &uri).await }
+    }
+
+    /// The layout's variables merged with a page's own (the page wins).
+    #[must_use]
+    pub fn merge(&self, data: Value) -> Value {
+        let flash = self.flash.as_ref().map(|f| FlashView {
+            kind: f.kind,
+            message: t(self.lang, &f.key),
+        });
+        let mut base = json!({
+            "lang": self.lang,
+            "me": self.user.as_ref().map(Me::new),
+            "csrf_token": self.csrf_token.clone().unwrap_or_default(),
+            "flash": flash,
+            "current_path": self.path,
+            "asset_v": static_files::asset_version(),
+        });
+        if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), data) {
+            base.extend(extra);
+        }
+        base
+    }
+}
+
+/// Extractor: the base context plus the session, for handlers that render.
+pub struct Page {
+    pub base: Base,
+    pub session: Session,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Page {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(axum::response::IntoResponse::into_response)?;
+        let mut base = Base::from_pieces(&parts.extensions, &parts.headers, &parts.uri).await;
+        // a logged-in user always gets a token: every page has POST forms
+        if base.user.is_some() && base.csrf_token.is_none() {
+            base.csrf_token = csrf::ensure(&session).await.ok();
+        }
+        Ok(Self { base, session })
+    }
+}
+
+impl Page {
+    #[must_use]
+    pub const fn lang(&self) -> Lang {
+        self.base.lang
+    }
+
+    #[must_use]
+    pub const fn user(&self) -> Option<&CurrentUser> {
+        self.base.user.as_ref()
+    }
+
+    /// Translates `key` in the viewer's language.
+    #[must_use]
+    pub fn t(&self, key: &str) -> String {
+        t(self.base.lang, key)
+    }
+
+    /// Makes sure the page has a CSRF token, creating the session if needed.
+    /// Only pages that show a form to anonymous visitors (login, register,
+    /// password reset) call this; other anonymous views stay session-less.
+    ///
+    /// # Errors
+    /// When the session store fails.
+    pub async fn with_csrf(&mut self) -> loco_rs::Result<()> {
+        if self.base.csrf_token.is_none() {
+            self.base.csrf_token = Some(csrf::ensure(&self.session).await?);
+        }
+        Ok(())
+    }
+
+    /// Renders `template` with status 200.
+    ///
+    /// # Errors
+    /// When the template fails to render.
+    pub fn render(&self, v: &TeraView, template: &str, data: Value) -> loco_rs::Result<Response> {
+        self.render_status(v, StatusCode::OK, template, data)
+    }
+
+    /// Renders `template` with `status` (422 for a form with errors, 404 …).
+    ///
+    /// # Errors
+    /// When the template fails to render.
+    pub fn render_status(
+        &self,
+        v: &TeraView,
+        status: StatusCode,
+        template: &str,
+        data: Value,
+    ) -> loco_rs::Result<Response> {
+        let html = v.render(template, self.base.merge(data))?;
+        let mut res = Response::new(Body::from(html));
+        *res.status_mut() = status;
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        if self.base.flash.is_some() {
+            flash::clear(&mut res);
+        }
+        res.extensions_mut().insert(Rendered);
+        Ok(res)
+    }
+
+    /// The 404 page, for a missing question, user, review …
+    ///
+    /// # Errors
+    /// When the template fails to render.
+    pub fn not_found(&self, v: &TeraView) -> loco_rs::Result<Response> {
+        self.error(v, StatusCode::NOT_FOUND)
+    }
+
+    /// The 403 page, for an action the viewer may not take.
+    ///
+    /// # Errors
+    /// When the template fails to render.
+    pub fn forbidden(&self, v: &TeraView) -> loco_rs::Result<Response> {
+        self.error(v, StatusCode::FORBIDDEN)
+    }
+
+    /// An error page for `status` with its standard message.
+    ///
+    /// # Errors
+    /// When the template fails to render.
+    pub fn error(&self, v: &TeraView, status: StatusCode) -> loco_rs::Result<Response> {
+        let key = status.as_u16();
+        self.render_status(
+            v,
+            status,
+            "errors/page.html",
+            json!({
+                "status": key,
+                "title_key": format!("error-{key}-title"),
+                "message_key": format!("error-{key}-message"),
+                "request_id": Value::Null,
+            }),
+        )
+    }
+}

@@ -1,0 +1,38 @@
+//! Counts the SQL statements each request runs.
+//!
+//! sea-orm calls a metric callback for every statement; the callback bumps
+//! the counter of the request being served (a task-local set by this
+//! layer). The count is exposed as `x-query-count` in development and tests
+//! so that tests can assert "a constant number of queries per page".
+use std::sync::{
+    atomic::{AtomicU32, Ordering},
+    Arc,
+};
+
+use axum::{
+    extract::{Request, State},
+    http::HeaderValue,
+    middleware::Next,
+    response::Response,
+};
+
+tokio::task_local! {
+    static COUNTER: Arc<AtomicU32>;
+}
+
+/// Called from the database metric callback.
+pub fn record() {
+    let _ = COUNTER.try_with(|c| c.fetch_add(1, Ordering::Relaxed));
+}
+
+pub const HEADER: &str = "x-query-count";
+
+pub async fn layer(State(expose): State<bool>, req: Request, next: Next) -> Response {
+    let counter = Arc::new(AtomicU32::new(0));
+    let mut res = COUNTER.scope(counter.clone(), next.run(req)).await;
+    if expose {
+        res.headers_mut()
+            .insert(HEADER, HeaderValue::from(counter.load(Ordering::Relaxed)));
+    }
+    res
+}
