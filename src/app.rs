@@ -37,7 +37,11 @@ impl Hooks for App {
         env!("CARGO_PKG_VERSION").to_string()
     }
 
-    async fn boot(mode: StartMode, environment: &Environment, config: Config) -> Result<BootResult> {
+    async fn boot(
+        mode: StartMode,
+        environment: &Environment,
+        config: Config,
+    ) -> Result<BootResult> {
         create_app::<Self, Migrator>(mode, environment, config).await
     }
 
@@ -125,7 +129,8 @@ pub async fn truncate_all(db: &sea_orm::DatabaseConnection) -> Result<()> {
         }
         _ => {
             for table in TABLES {
-                db.execute_unprepared(&format!("DELETE FROM {table}")).await?;
+                db.execute_unprepared(&format!("DELETE FROM {table}"))
+                    .await?;
             }
         }
     }

@@ -40,7 +40,10 @@ pub fn process(bytes: &[u8], max_bytes: usize) -> Result<Vec<u8>, AvatarError> {
         return Err(AvatarError::TooLarge);
     }
     let format = image::guess_format(bytes).map_err(|_| AvatarError::NotAnImage)?;
-    if !matches!(format, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP) {
+    if !matches!(
+        format,
+        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP
+    ) {
         return Err(AvatarError::NotAnImage);
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -75,7 +78,9 @@ pub fn new_name() -> String {
 pub fn valid_name(name: &str) -> bool {
     name.len() == 36
         && name.ends_with(".png")
-        && name[..32].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && name[..32]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 #[cfg(test)]
@@ -85,7 +90,9 @@ mod tests {
     fn png(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 30, 30]));
         let mut out = Cursor::new(Vec::new());
-        image::DynamicImage::ImageRgb8(img).write_to(&mut out, ImageFormat::Png).unwrap();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut out, ImageFormat::Png)
+            .unwrap();
         out.into_inner()
     }
 
@@ -98,8 +105,14 @@ mod tests {
 
     #[test]
     fn non_images_and_polyglots_are_refused() {
-        assert_eq!(process(b"<script>alert(1)</script>", 1 << 20), Err(AvatarError::NotAnImage));
-        assert_eq!(process(b"GIF89a;<script>", 1 << 20), Err(AvatarError::NotAnImage));
+        assert_eq!(
+            process(b"<script>alert(1)</script>", 1 << 20),
+            Err(AvatarError::NotAnImage)
+        );
+        assert_eq!(
+            process(b"GIF89a;<script>", 1 << 20),
+            Err(AvatarError::NotAnImage)
+        );
         let mut svg = b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec();
         svg.extend_from_slice(&[0; 8]);
         assert_eq!(process(&svg, 1 << 20), Err(AvatarError::NotAnImage));

@@ -62,7 +62,9 @@ impl Lang {
         if let Some(lang) = cookie.and_then(Self::parse) {
             return lang;
         }
-        accept_language.and_then(Self::from_accept_language).unwrap_or_default()
+        accept_language
+            .and_then(Self::from_accept_language)
+            .unwrap_or_default()
     }
 
     fn from_accept_language(header: &str) -> Option<Self> {
@@ -174,7 +176,9 @@ pub fn lookup(
 #[must_use]
 pub fn has_key(key: &str) -> bool {
     let none: Option<&HashMap<String, FluentValue<'_>>> = None;
-    loader().lookup_single_language(&Lang::En.langid(), key, none).is_ok()
+    loader()
+        .lookup_single_language(&Lang::En.langid(), key, none)
+        .is_ok()
 }
 
 /// "5 minutes ago" in `lang`, from seconds since the event.
@@ -199,13 +203,19 @@ mod tests {
     #[test]
     fn cookie_beats_accept_language() {
         assert_eq!(Lang::negotiate(Some("ru"), Some("en-US")), Lang::Ru);
-        assert_eq!(Lang::negotiate(Some("xx"), Some("ru-RU,ru;q=0.9")), Lang::Ru);
+        assert_eq!(
+            Lang::negotiate(Some("xx"), Some("ru-RU,ru;q=0.9")),
+            Lang::Ru
+        );
         assert_eq!(Lang::negotiate(None, None), Lang::En);
     }
 
     #[test]
     fn accept_language_honours_quality() {
-        assert_eq!(Lang::negotiate(None, Some("de-DE, ru;q=0.8, en;q=0.5")), Lang::Ru);
+        assert_eq!(
+            Lang::negotiate(None, Some("de-DE, ru;q=0.8, en;q=0.5")),
+            Lang::Ru
+        );
         assert_eq!(Lang::negotiate(None, Some("ru;q=0.3, en;q=0.9")), Lang::En);
         assert_eq!(Lang::negotiate(None, Some("ru;q=0, fr")), Lang::En);
         assert_eq!(Lang::negotiate(None, Some(";;;,,q=x")), Lang::En);

@@ -49,11 +49,35 @@ pub fn slugify(title: &str) -> String {
                 dash = false;
                 continue;
             }
-            'а' => "a", 'б' => "b", 'в' => "v", 'г' => "g", 'д' => "d", 'е' | 'ё' => "e",
-            'ж' => "zh", 'з' => "z", 'и' | 'й' => "i", 'к' => "k", 'л' => "l", 'м' => "m",
-            'н' => "n", 'о' => "o", 'п' => "p", 'р' => "r", 'с' => "s", 'т' => "t",
-            'у' => "u", 'ф' => "f", 'х' => "h", 'ц' => "ts", 'ч' => "ch", 'ш' => "sh",
-            'щ' => "sch", 'ы' => "y", 'э' => "e", 'ю' => "yu", 'я' => "ya",
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' => "g",
+            'д' => "d",
+            'е' | 'ё' => "e",
+            'ж' => "zh",
+            'з' => "z",
+            'и' | 'й' => "i",
+            'к' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "h",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "sch",
+            'ы' => "y",
+            'э' => "e",
+            'ю' => "yu",
+            'я' => "ya",
             'ъ' | 'ь' => continue,
             '+' => "plus",
             '#' => "sharp",
@@ -91,6 +115,23 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
 }
 
+/// Escapes `& < > " '` for HTML text and quoted attributes.
+#[must_use]
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,16 +148,32 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_redirect_targets() {
-        assert_eq!(safe_local_path("/questions?page=2"), Some("/questions?page=2"));
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "evil", "/a b", ""] {
+        assert_eq!(
+            safe_local_path("/questions?page=2"),
+            Some("/questions?page=2")
+        );
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "evil",
+            "/a b",
+            "",
+        ] {
             assert_eq!(safe_local_path(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn slugs_are_ascii_and_readable() {
-        assert_eq!(slugify("How do I use C++ & C# together?"), "how-do-i-use-cplusplus-csharp-together");
-        assert_eq!(slugify("Как работает async в Rust?"), "kak-rabotaet-async-v-rust");
+        assert_eq!(
+            slugify("How do I use C++ & C# together?"),
+            "how-do-i-use-cplusplus-csharp-together"
+        );
+        assert_eq!(
+            slugify("Как работает async в Rust?"),
+            "kak-rabotaet-async-v-rust"
+        );
         assert_eq!(slugify("!!!"), "question");
         assert!(slugify(&"word ".repeat(100)).len() <= 80);
     }

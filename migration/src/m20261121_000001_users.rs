@@ -19,7 +19,10 @@ impl MigrationTrait for Migration {
                 // stored lower-cased: addresses are unique case-insensitively
                 ("email", ColType::StringLen(254)),
                 ("password_hash", ColType::String),
-                ("role", ColType::StringLenWithDefault(16, "user".to_string())),
+                (
+                    "role",
+                    ColType::StringLenWithDefault(16, "user".to_string()),
+                ),
                 // every account starts at 1, the sum of an empty ledger plus one
                 ("reputation", ColType::BigIntegerWithDefault(1)),
                 ("bio", ColType::TextWithDefault(String::new())),

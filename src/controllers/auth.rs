@@ -51,7 +51,12 @@ pub async fn start_session(session: &Session, user: &users::Model) -> Result<()>
     let to_err = |e: tower_sessions::session::Error| Error::Message(e.to_string());
     session.cycle_id().await.map_err(to_err)?;
     let now = Utc::now().timestamp();
-    let auth = AuthData { uid: user.id, sv: user.session_version, at: now, seen: now };
+    let auth = AuthData {
+        uid: user.id,
+        sv: user.session_version,
+        at: now,
+        seen: now,
+    };
     session.insert(AUTH_KEY, auth).await.map_err(to_err)?;
     csrf::rotate(session).await?;
     Ok(())
@@ -63,12 +68,20 @@ async fn login_page(
     mut page: Page,
     Query(q): Query<NextQuery>,
 ) -> Result<Response> {
-    let next = q.next.as_deref().and_then(safe_local_path).unwrap_or("/").to_string();
+    let next = q
+        .next
+        .as_deref()
+        .and_then(safe_local_path)
+        .unwrap_or("/")
+        .to_string();
     if page.user().is_some() {
         return Ok(axum::response::Redirect::to(&next).into_response());
     }
     page.with_csrf().await?;
-    let form = LoginForm { next, ..Default::default() };
+    let form = LoginForm {
+        next,
+        ..Default::default()
+    };
     views::auth::login(&v, &page, &form, &FieldErrors::new(), StatusCode::OK)
 }
 
@@ -97,7 +110,11 @@ async fn login(
 
     let user = users::Model::find_by_login(&ctx.db, &form.login).await?;
     // the dummy hash makes an unknown user cost as much as a wrong password
-    let ok = passwords::verify(&form.password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
+    let ok = passwords::verify(
+        &form.password,
+        user.as_ref().map(|u| u.password_hash.as_str()),
+    )
+    .await?;
     let user = match user {
         Some(user) if ok => user,
         _ => {
@@ -124,7 +141,11 @@ async fn login(
     }
     start_session(&page.session, &user).await?;
     tracing::info!(user_id = user.id, "login");
-    Ok(flash::redirect(&form.next, Kind::Success, "flash-logged-in"))
+    Ok(flash::redirect(
+        &form.next,
+        Kind::Success,
+        "flash-logged-in",
+    ))
 }
 
 #[debug_handler]
@@ -133,7 +154,13 @@ async fn register_page(ViewEngine(v): ViewEngine<TeraView>, mut page: Page) -> R
         return Ok(axum::response::Redirect::to("/").into_response());
     }
     page.with_csrf().await?;
-    views::auth::register(&v, &page, &RegisterParams::default(), &FieldErrors::new(), StatusCode::OK)
+    views::auth::register(
+        &v,
+        &page,
+        &RegisterParams::default(),
+        &FieldErrors::new(),
+        StatusCode::OK,
+    )
 }
 
 #[debug_handler]
@@ -166,7 +193,10 @@ async fn register(
 
 #[debug_handler]
 async fn logout(session: Session) -> Result<Response> {
-    session.flush().await.map_err(|e| Error::Message(e.to_string()))?;
+    session
+        .flush()
+        .await
+        .map_err(|e| Error::Message(e.to_string()))?;
     let mut res = flash::redirect("/", Kind::Info, "flash-logged-out");
     res.headers_mut()
         .insert("clear-site-data", HeaderValue::from_static("\"cache\""));

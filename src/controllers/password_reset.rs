@@ -52,7 +52,11 @@ async fn forgot(
     let lang = page.lang();
     let email = form.email.trim();
     page.with_csrf().await?;
-    if email.is_empty() || email.len() > 254 || has_forbidden_chars(email, false) || !email.contains('@') {
+    if email.is_empty()
+        || email.len() > 254
+        || has_forbidden_chars(email, false)
+        || !email.contains('@')
+    {
         let mut errors = FieldErrors::new();
         errors.add(lang, "email", "error-email-invalid");
         return views::auth::forgot(&v, &page, email, &errors, StatusCode::UNPROCESSABLE_ENTITY);
@@ -71,7 +75,9 @@ async fn reset_page(
     State(ctx): State<AppContext>,
     Path(token): Path<String>,
 ) -> Result<Response> {
-    let valid = password_resets::Model::find_valid(&ctx.db, &token).await?.is_some();
+    let valid = password_resets::Model::find_valid(&ctx.db, &token)
+        .await?
+        .is_some();
     if !valid {
         return views::auth::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
     }
@@ -91,7 +97,10 @@ async fn reset(
     let Some(reset) = password_resets::Model::find_valid(&ctx.db, &token).await? else {
         return views::auth::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
     };
-    let Some(user) = users::Entity::find_by_id(reset.user_id).one(&ctx.db).await? else {
+    let Some(user) = users::Entity::find_by_id(reset.user_id)
+        .one(&ctx.db)
+        .await?
+    else {
         return views::auth::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
     };
     let mut errors = FieldErrors::new();
@@ -110,7 +119,14 @@ async fn reset(
         errors.add(lang, "password_confirm", "error-password-mismatch");
     }
     if !errors.is_empty() {
-        return views::auth::reset(&v, &page, &token, true, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return views::auth::reset(
+            &v,
+            &page,
+            &token,
+            true,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     let hash = passwords::hash(&form.password).await?;
     let txn = ctx.db.begin().await?;
@@ -126,7 +142,11 @@ async fn reset(
     DbSessionStore::delete_for_user(&txn, user.id, None).await?;
     txn.commit().await?;
     tracing::info!(user_id = user.id, "password reset");
-    Ok(flash::redirect("/login", Kind::Success, "flash-password-reset"))
+    Ok(flash::redirect(
+        "/login",
+        Kind::Success,
+        "flash-password-reset",
+    ))
 }
 
 pub fn routes() -> Routes {

@@ -55,7 +55,14 @@ async fn profile_page(
         website: user.website.clone().unwrap_or_default(),
         birthday: user.birthday.map(|d| d.to_string()).unwrap_or_default(),
     };
-    views::users::settings_profile(&v, &page, &form, user.avatar_url(), &FieldErrors::new(), StatusCode::OK)
+    views::users::settings_profile(
+        &v,
+        &page,
+        &form,
+        user.avatar_url(),
+        &FieldErrors::new(),
+        StatusCode::OK,
+    )
 }
 
 /// Reads a part into memory, refusing more than `max` bytes.
@@ -95,7 +102,10 @@ async fn parse_profile(mut multipart: Multipart, max_avatar: usize) -> Result<Pr
         match name.as_str() {
             "avatar" => {
                 let picked = field.file_name().is_some_and(|f| !f.is_empty());
-                match read_part(&mut field, max_avatar).await.map_err(|()| bad())? {
+                match read_part(&mut field, max_avatar)
+                    .await
+                    .map_err(|()| bad())?
+                {
                     Some(bytes) if picked && !bytes.is_empty() => input.avatar = Some(bytes),
                     Some(_) => {}
                     None => input.avatar_too_large = true,
@@ -124,7 +134,12 @@ async fn parse_profile(mut multipart: Multipart, max_avatar: usize) -> Result<Pr
 /// Checks the text fields; returns the parsed birthday.
 fn validate_profile(lang: Lang, form: &ProfileForm, errors: &mut FieldErrors) -> Option<NaiveDate> {
     if form.bio.chars().count() > BIO_MAX {
-        errors.add_args(lang, "bio", "error-too-long", &[("max", Arg::Num(BIO_MAX as i64))]);
+        errors.add_args(
+            lang,
+            "bio",
+            "error-too-long",
+            &[("max", Arg::Num(BIO_MAX as i64))],
+        );
     } else if has_forbidden_chars(&form.bio, true) {
         errors.add(lang, "bio", "error-control-chars");
     }
@@ -148,7 +163,10 @@ fn validate_profile(lang: Lang, form: &ProfileForm, errors: &mut FieldErrors) ->
                 lang,
                 "birthday",
                 "error-birthday-range",
-                &[("min", Arg::Num(1900)), ("max", Arg::Num(i64::from(today.year() - 10)))],
+                &[
+                    ("min", Arg::Num(1900)),
+                    ("max", Arg::Num(i64::from(today.year() - 10))),
+                ],
             );
             None
         }
@@ -225,10 +243,17 @@ async fn update_profile(
     // the old file goes only after the row points at the new one
     if stored.is_some() || input.remove_avatar {
         if let Some(old) = old_avatar.filter(|o| avatars::valid_name(o)) {
-            let _ = ctx.storage.delete(&PathBuf::from("avatars").join(old)).await;
+            let _ = ctx
+                .storage
+                .delete(&PathBuf::from("avatars").join(old))
+                .await;
         }
     }
-    Ok(flash::redirect("/settings/profile", Kind::Success, "flash-profile-saved"))
+    Ok(flash::redirect(
+        "/settings/profile",
+        Kind::Success,
+        "flash-profile-saved",
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -280,7 +305,12 @@ async fn update_password(
         errors.add(lang, "new_password_confirm", "error-password-mismatch");
     }
     if !errors.is_empty() {
-        return views::users::settings_password(&v, &page, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return views::users::settings_password(
+            &v,
+            &page,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     let hash = passwords::hash(&form.new_password).await?;
     let txn = ctx.db.begin().await?;
@@ -295,12 +325,22 @@ async fn update_password(
     let user = load_me(&ctx, &me).await?;
     start_session(&page.session, &user).await?;
     tracing::info!(user_id = user.id, "password changed; other sessions ended");
-    Ok(flash::redirect("/settings/password", Kind::Success, "flash-password-changed"))
+    Ok(flash::redirect(
+        "/settings/password",
+        Kind::Success,
+        "flash-password-changed",
+    ))
 }
 
 pub fn routes() -> Routes {
     Routes::new()
-        .add("/settings", get(|| async { axum::response::Redirect::to("/settings/profile") }))
+        .add(
+            "/settings",
+            get(|| async { axum::response::Redirect::to("/settings/profile") }),
+        )
         .add("/settings/profile", get(profile_page).post(update_profile))
-        .add("/settings/password", get(password_page).post(update_password))
+        .add(
+            "/settings/password",
+            get(password_page).post(update_password),
+        )
 }

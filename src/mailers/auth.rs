@@ -13,6 +13,20 @@ use crate::{
 
 pub struct AuthMailer;
 
+/// The HTML alternative of a plain-text mail: escaped paragraphs, with the
+/// link made clickable.
+fn to_html(text: &str, link: &str) -> String {
+    let link = crate::text::escape_html(link);
+    text.split("\n\n")
+        .map(|para| {
+            let para = crate::text::escape_html(para.trim()).replace('\n', "<br>");
+            let para = para.replace(&link, &format!("<a href=\"{link}\">{link}</a>"));
+            format!("<p>{para}</p>")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl Mailer for AuthMailer {}
 
 impl AuthMailer {
@@ -27,7 +41,10 @@ impl AuthMailer {
         token: &str,
     ) -> Result<()> {
         let settings = Settings::get(ctx);
-        let link = format!("{}/password/reset/{token}", settings.public_url.trim_end_matches('/'));
+        let link = format!(
+            "{}/password/reset/{token}",
+            settings.public_url.trim_end_matches('/')
+        );
         let minutes = password_resets::LIFETIME_MINUTES;
         let args = [
             ("username", Arg::Str(&user.username)),
@@ -36,10 +53,7 @@ impl AuthMailer {
         ];
         let subject = t_args(lang, "email-reset-subject", &args);
         let text = t_args(lang, "email-reset-body", &args);
-        let html = format!(
-            "<p>{}</p>",
-            ammonia::clean_text(&text).replace("&#10;", "<br>")
-        );
+        let html = to_html(&text, &link);
         if ctx.environment == Environment::Development {
             tracing::info!(to = %user.email, %link, "password reset e-mail (development)");
         }

@@ -51,7 +51,9 @@ impl Role {
 #[must_use]
 pub fn valid_username(name: &str) -> bool {
     (3..=32).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// Lower-cases and trims an e-mail address for storage and lookup.
@@ -96,7 +98,10 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn find_by_username(db: &impl ConnectionTrait, name: &str) -> ModelResult<Option<Self>> {
+    pub async fn find_by_username(
+        db: &impl ConnectionTrait,
+        name: &str,
+    ) -> ModelResult<Option<Self>> {
         if !valid_username(name) {
             return Ok(None);
         }
@@ -111,7 +116,10 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> ModelResult<Option<Self>> {
+    pub async fn find_by_email(
+        db: &impl ConnectionTrait,
+        email: &str,
+    ) -> ModelResult<Option<Self>> {
         Ok(Entity::find()
             .filter(Column::Email.eq(normalize_email(email)))
             .filter(Column::DeletedAt.is_null())
@@ -125,7 +133,10 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn find_by_login(db: &impl ConnectionTrait, login: &str) -> ModelResult<Option<Self>> {
+    pub async fn find_by_login(
+        db: &impl ConnectionTrait,
+        login: &str,
+    ) -> ModelResult<Option<Self>> {
         let login = login.trim();
         if login.contains('@') {
             Self::find_by_email(db, login).await
@@ -138,9 +149,15 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn search(db: &impl ConnectionTrait, term: &str, limit: u64) -> ModelResult<Vec<Self>> {
+    pub async fn search(
+        db: &impl ConnectionTrait,
+        term: &str,
+        limit: u64,
+    ) -> ModelResult<Vec<Self>> {
         let term = term.trim().to_lowercase();
-        let like = format!("%{}%", term.replace('\\', "").replace('%', "").replace('_', "\\_"));
+        // LIKE wildcards are dropped rather than escaped: SQLite has no
+        // default escape character
+        let like = format!("%{}%", term.replace(['\\', '%', '_'], ""));
         let cond = Condition::any()
             .add(Expr::expr(Func::lower(Expr::col(Column::Username))).like(like.clone()))
             .add(Column::Email.like(like));
@@ -274,7 +291,10 @@ impl Model {
     /// On database errors.
     pub async fn bump_session_version(db: &impl ConnectionTrait, user_id: i64) -> ModelResult<i32> {
         Entity::update_many()
-            .col_expr(Column::SessionVersion, Expr::col(Column::SessionVersion).add(1))
+            .col_expr(
+                Column::SessionVersion,
+                Expr::col(Column::SessionVersion).add(1),
+            )
             .col_expr(Column::UpdatedAt, Expr::value(Utc::now().fixed_offset()))
             .filter(Column::Id.eq(user_id))
             .exec(db)

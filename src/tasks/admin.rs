@@ -38,7 +38,9 @@ impl Task for MakeAdmin {
     async fn run(&self, ctx: &AppContext, vars: &Vars) -> Result<()> {
         let username = vars.cli_arg("username")?;
         let role = match vars.cli.get("role") {
-            Some(role) => Role::parse(role).ok_or_else(|| Error::Message(format!("unknown role `{role}`")))?,
+            Some(role) => {
+                Role::parse(role).ok_or_else(|| Error::Message(format!("unknown role `{role}`")))?
+            }
             None => Role::Admin,
         };
         let user = match users::Model::find_by_username(&ctx.db, username).await? {
@@ -55,15 +57,19 @@ impl Task for MakeAdmin {
 }
 
 async fn create(ctx: &AppContext, username: &str, vars: &Vars) -> Result<users::Model> {
-    let email = vars
-        .cli
-        .get("email")
-        .ok_or_else(|| Error::Message(format!("no user `{username}`; pass email:<address> to create one")))?;
+    let email = vars.cli.get("email").ok_or_else(|| {
+        Error::Message(format!(
+            "no user `{username}`; pass email:<address> to create one"
+        ))
+    })?;
     let (password, generated) = match std::env::var("NIGHTCODER_ADMIN_PASSWORD") {
         Ok(p) if !p.is_empty() => (p, false),
         _ => {
             let bytes: [u8; 18] = rand::random();
-            (base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes), true)
+            (
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+                true,
+            )
         }
     };
     let params = RegisterParams {
@@ -74,7 +80,10 @@ async fn create(ctx: &AppContext, username: &str, vars: &Vars) -> Result<users::
     };
     let errors = params.validate(Lang::En);
     if !errors.is_empty() {
-        return Err(Error::Message(format!("invalid account: {}", serde_json::to_string(&errors)?)));
+        return Err(Error::Message(format!(
+            "invalid account: {}",
+            serde_json::to_string(&errors)?
+        )));
     }
     let user = users::ActiveModel::register(&ctx.db, &params, Lang::En)
         .await

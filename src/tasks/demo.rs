@@ -16,8 +16,16 @@ use crate::models::users::{self, Role};
 pub const DEMO_PASSWORD: &str = "nightcoder-demo";
 
 const ACCOUNTS: &[(&str, Role, &str)] = &[
-    ("admin", Role::Admin, "Runs the place. Ask me about moderation."),
-    ("moderator", Role::Moderator, "Keeps the questions on topic."),
+    (
+        "admin",
+        Role::Admin,
+        "Runs the place. Ask me about moderation.",
+    ),
+    (
+        "moderator",
+        Role::Moderator,
+        "Keeps the questions on topic.",
+    ),
     ("alice", Role::User, "Rust and databases. Night owl."),
     ("boris", Role::User, "Пишу на Go и Rust, люблю PostgreSQL."),
     ("carol", Role::User, "Frontend by day, compilers by night."),
@@ -29,7 +37,9 @@ const ACCOUNTS: &[(&str, Role, &str)] = &[
 /// On database errors, or when called outside development.
 pub async fn seed_if_empty(ctx: &AppContext) -> Result<()> {
     if ctx.environment == Environment::Production {
-        return Err(Error::Message("demo data is never loaded in production".into()));
+        return Err(Error::Message(
+            "demo data is never loaded in production".into(),
+        ));
     }
     if users::Entity::find().count(&ctx.db).await? > 0 {
         return Ok(());
@@ -67,7 +77,8 @@ impl Task for SeedDemo {
     fn task(&self) -> TaskInfo {
         TaskInfo {
             name: "seed:demo".to_string(),
-            detail: "load the small demo data set into an empty database (not in production)".to_string(),
+            detail: "load the small demo data set into an empty database (not in production)"
+                .to_string(),
         }
     }
 

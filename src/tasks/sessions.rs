@@ -15,7 +15,8 @@ impl Task for Purge {
     fn task(&self) -> TaskInfo {
         TaskInfo {
             name: "sessions:purge".to_string(),
-            detail: "delete expired sessions (also done now and then at session creation)".to_string(),
+            detail: "delete expired sessions (also done now and then at session creation)"
+                .to_string(),
         }
     }
 

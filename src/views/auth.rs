@@ -45,7 +45,13 @@ pub fn register(
 
 /// # Errors
 /// When the template fails to render.
-pub fn forgot(v: &TeraView, page: &Page, email: &str, errors: &FieldErrors, status: StatusCode) -> Result<Response> {
+pub fn forgot(
+    v: &TeraView,
+    page: &Page,
+    email: &str,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Result<Response> {
     page.render_status(
         v,
         status,

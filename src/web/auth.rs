@@ -86,7 +86,11 @@ pub async fn resolve(
         .headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
-    let lang = Lang::negotiate(jar.get("lang").map(axum_extra::extract::cookie::Cookie::value), accept);
+    let lang = Lang::negotiate(
+        jar.get("lang")
+            .map(axum_extra::extract::cookie::Cookie::value),
+        accept,
+    );
     req.extensions_mut().insert(lang);
 
     let user = match current_user(&ctx, &session).await {
@@ -143,7 +147,10 @@ fn login_redirect(parts: &Parts) -> Response {
         return StatusCode::UNAUTHORIZED.into_response();
     }
     if parts.method == Method::GET {
-        let next = parts.uri.path_and_query().map_or("/", axum::http::uri::PathAndQuery::as_str);
+        let next = parts
+            .uri
+            .path_and_query()
+            .map_or("/", axum::http::uri::PathAndQuery::as_str);
         let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }

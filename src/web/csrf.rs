@@ -105,7 +105,11 @@ pub fn origin_ok(headers: &HeaderMap, trusted: &[String]) -> bool {
         // Host carries a port: the origin must name the same one
         Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => {
             name.eq_ignore_ascii_case(origin_host)
-                && url.port_or_known_default().map(|p| p.to_string()).as_deref() == Some(port)
+                && url
+                    .port_or_known_default()
+                    .map(|p| p.to_string())
+                    .as_deref()
+                    == Some(port)
         }
         _ => host.eq_ignore_ascii_case(origin_host),
     }
@@ -124,6 +128,10 @@ pub async fn guard(
 ) -> Response {
     if is_safe(req.method()) {
         return next.run(req).await;
+    }
+    // forms only POST; nothing here accepts PUT, DELETE, TRACE …
+    if req.method() != Method::POST {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     if !origin_ok(req.headers(), &cfg.trusted_origins) {
         return reject("cross-origin request");
@@ -166,9 +174,14 @@ pub async fn guard(
         (Some(_), None) => false,
     };
     if !ok {
-        return reject(if sent.is_none() { "missing token" } else { "wrong token" });
+        return reject(if sent.is_none() {
+            "missing token"
+        } else {
+            "wrong token"
+        });
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// Takes `csrf_token` out of a url-encoded body. More than one is refused.
@@ -190,7 +203,11 @@ fn strip_form_token(bytes: &Bytes) -> Result<(Option<String>, Bytes), ()> {
     if token.is_none() {
         return Ok((None, bytes.clone()));
     }
-    let body = if kept == 0 { String::new() } else { rest.finish() };
+    let body = if kept == 0 {
+        String::new()
+    } else {
+        rest.finish()
+    };
     Ok((token, Bytes::from(body)))
 }
 
@@ -225,16 +242,58 @@ mod tests {
     fn origin_must_match_host() {
         let none: Vec<String> = vec![];
         assert!(origin_ok(&headers(&[("host", "forum.example")]), &none));
-        assert!(origin_ok(&headers(&[("host", "forum.example"), ("origin", "https://forum.example")]), &none));
-        assert!(origin_ok(&headers(&[("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:8080")]), &none));
-        assert!(!origin_ok(&headers(&[("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:9999")]), &none));
-        assert!(!origin_ok(&headers(&[("host", "forum.example"), ("origin", "https://evil.example")]), &none));
-        assert!(!origin_ok(&headers(&[("host", "forum.example"), ("origin", "null")]), &none));
-        assert!(!origin_ok(&headers(&[("host", "forum.example"), ("sec-fetch-site", "cross-site")]), &none));
-        assert!(!origin_ok(&headers(&[("host", "forum.example"), ("sec-fetch-site", "same-site")]), &none));
-        assert!(origin_ok(&headers(&[("host", "forum.example"), ("sec-fetch-site", "same-origin")]), &none));
+        assert!(origin_ok(
+            &headers(&[
+                ("host", "forum.example"),
+                ("origin", "https://forum.example")
+            ]),
+            &none
+        ));
+        assert!(origin_ok(
+            &headers(&[
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://127.0.0.1:8080")
+            ]),
+            &none
+        ));
+        assert!(!origin_ok(
+            &headers(&[
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://127.0.0.1:9999")
+            ]),
+            &none
+        ));
+        assert!(!origin_ok(
+            &headers(&[
+                ("host", "forum.example"),
+                ("origin", "https://evil.example")
+            ]),
+            &none
+        ));
+        assert!(!origin_ok(
+            &headers(&[("host", "forum.example"), ("origin", "null")]),
+            &none
+        ));
+        assert!(!origin_ok(
+            &headers(&[("host", "forum.example"), ("sec-fetch-site", "cross-site")]),
+            &none
+        ));
+        assert!(!origin_ok(
+            &headers(&[("host", "forum.example"), ("sec-fetch-site", "same-site")]),
+            &none
+        ));
+        assert!(origin_ok(
+            &headers(&[("host", "forum.example"), ("sec-fetch-site", "same-origin")]),
+            &none
+        ));
         let trusted = vec!["https://www.forum.example".to_string()];
-        assert!(origin_ok(&headers(&[("host", "app:5150"), ("origin", "https://www.forum.example")]), &trusted));
+        assert!(origin_ok(
+            &headers(&[
+                ("host", "app:5150"),
+                ("origin", "https://www.forum.example")
+            ]),
+            &trusted
+        ));
     }
 
     #[test]

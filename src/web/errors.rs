@@ -103,7 +103,12 @@ pub async fn pages(State(views): State<TeraView>, req: Request, next: Next) -> R
         }
     };
     // keep what tells the client how to recover (Allow, Retry-After, cookies)
-    for name in [header::ALLOW, header::RETRY_AFTER, header::SET_COOKIE, header::LOCATION] {
+    for name in [
+        header::ALLOW,
+        header::RETRY_AFTER,
+        header::SET_COOKIE,
+        header::LOCATION,
+    ] {
         for value in res.headers().get_all(&name) {
             out.headers_mut().append(name.clone(), value.clone());
         }

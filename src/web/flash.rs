@@ -57,9 +57,14 @@ pub fn read(jar: &CookieJar) -> Option<Flash> {
     let kind = Kind::parse(kind)?;
     let valid = !key.is_empty()
         && key.len() <= 64
-        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && crate::i18n::has_key(key);
-    valid.then(|| Flash { kind, key: key.to_string() })
+    valid.then(|| Flash {
+        kind,
+        key: key.to_string(),
+    })
 }
 
 fn cookie(value: &str, max_age: u32) -> HeaderValue {
@@ -71,8 +76,10 @@ fn cookie(value: &str, max_age: u32) -> HeaderValue {
 
 /// Adds a flash to `res`.
 pub fn attach(res: &mut Response, kind: Kind, key: &str) {
-    res.headers_mut()
-        .append(header::SET_COOKIE, cookie(&format!("{}.{key}", kind.as_str()), 120));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookie(&format!("{}.{key}", kind.as_str()), 120),
+    );
 }
 
 /// Removes the flash cookie once it has been shown.

@@ -47,7 +47,10 @@ fn layer(
     name: &'static str,
     apply: impl Fn(AXRouter<AppContext>) -> AXRouter<AppContext> + Send + Sync + 'static,
 ) -> Box<dyn MiddlewareLayer> {
-    Box::new(Layer { name, apply: Box::new(apply) })
+    Box::new(Layer {
+        name,
+        apply: Box::new(apply),
+    })
 }
 
 /// loco's default stack with ours woven in.
@@ -69,13 +72,17 @@ pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
         .with_same_site(SameSite::Lax)
         .with_secure(settings.session.secure)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(settings.session.idle_days)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(
+            settings.session.idle_days,
+        )));
     let auth_ctx = ctx.clone();
     let expose = settings.expose_query_count;
 
     // innermost first: each insert_after puts the new layer outside the last
     let ours: Vec<Box<dyn MiddlewareLayer>> = vec![
-        layer("csrf", move |app| app.layer(from_fn_with_state(csrf_cfg.clone(), csrf::guard))),
+        layer("csrf", move |app| {
+            app.layer(from_fn_with_state(csrf_cfg.clone(), csrf::guard))
+        }),
         layer("error_pages", move |app| {
             app.layer(from_fn_with_state(views.clone(), errors::pages))
         }),
@@ -96,8 +103,11 @@ pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
         anchor = name;
     }
     stack.replace("static", layer("static", static_files::mount));
-    stack.insert_after("secure_headers", layer("headers", |app| {
-        app.layer(axum::middleware::from_fn(headers::layer))
-    }));
+    stack.insert_after(
+        "secure_headers",
+        layer("headers", |app| {
+            app.layer(axum::middleware::from_fn(headers::layer))
+        }),
+    );
     stack
 }

@@ -80,7 +80,13 @@ impl Base {
         let path = uri
             .path_and_query()
             .map_or_else(|| "/".to_string(), |pq| pq.as_str().to_string());
-        Self { lang, user, csrf_token, flash, path }
+        Self {
+            lang,
+            user,
+            csrf_token,
+            flash,
+            path,
+        }
     }
 
     /// Collects the base context from a whole request (used by layers).

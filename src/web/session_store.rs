@@ -76,7 +76,11 @@ impl SessionStore for DbSessionStore {
         // store correct anyway (insert-or-nothing, then retry with a new id).
         loop {
             let inserted = sessions::Entity::insert(Self::row(record)?)
-                .on_conflict(OnConflict::column(sessions::Column::Id).do_nothing().to_owned())
+                .on_conflict(
+                    OnConflict::column(sessions::Column::Id)
+                        .do_nothing()
+                        .to_owned(),
+                )
                 .exec_without_returning(&self.db)
                 .await
                 .map_err(backend)?;
@@ -124,7 +128,11 @@ impl SessionStore for DbSessionStore {
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         let expiry_date = OffsetDateTime::from_unix_timestamp(row.expiry_date)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, data, expiry_date }))
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

@@ -65,5 +65,6 @@ pub fn mount<S: Clone + Send + Sync + 'static>(app: Router<S>) -> Router<S> {
     let favicon = Router::new()
         .fallback_service(ServeFile::new(format!("{DIR}/img/favicon.ico")))
         .layer(cache);
-    app.nest_service("/static", files).nest_service("/favicon.ico", favicon)
+    app.nest_service("/static", files)
+        .nest_service("/favicon.ico", favicon)
 }

@@ -1,0 +1,108 @@
+//! A database per test: a file in a temporary directory for SQLite, a new
+//! database for PostgreSQL (dropped afterwards). Which one comes from
+//! `DATABASE_URL`; an unreachable PostgreSQL fails the test loudly.
+use sea_orm::{ConnectionTrait, Database};
+
+pub struct TestDb {
+    url: String,
+    kind: Kind,
+}
+
+enum Kind {
+    Sqlite(tempfile_dir::Dir),
+    Postgres { admin_url: String, name: String },
+}
+
+mod tempfile_dir {
+    /// A directory removed on drop.
+    pub struct Dir(pub std::path::PathBuf);
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn random_suffix() -> String {
+    let n: u64 = rand::random();
+    format!("{n:016x}")
+}
+
+impl TestDb {
+    pub async fn create() -> Self {
+        let base = std::env::var("DATABASE_URL").unwrap_or_default();
+        if base.starts_with("postgres://") || base.starts_with("postgresql://") {
+            Self::postgres(&base).await
+        } else {
+            Self::sqlite()
+        }
+    }
+
+    fn sqlite() -> Self {
+        let dir = std::env::temp_dir().join(format!("nightcoder-test-{}", random_suffix()));
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("test.sqlite").display());
+        Self {
+            url,
+            kind: Kind::Sqlite(tempfile_dir::Dir(dir)),
+        }
+    }
+
+    async fn postgres(base: &str) -> Self {
+        let mut admin = url::Url::parse(base).expect("DATABASE_URL parses");
+        admin.set_path("/postgres");
+        let admin_url = admin.to_string();
+        let name = format!("nc_test_{}", random_suffix());
+        let conn = Database::connect(&admin_url).await.unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is not reachable at {admin_url}: {e}. Start it or unset DATABASE_URL."
+            )
+        });
+        conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("CREATE DATABASE (the role needs CREATEDB)");
+        conn.close().await.ok();
+        let mut url = url::Url::parse(base).expect("DATABASE_URL parses");
+        url.set_path(&format!("/{name}"));
+        Self {
+            url: url.to_string(),
+            kind: Kind::Postgres { admin_url, name },
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.kind, Kind::Postgres { .. })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Kind::Postgres { admin_url, name } = &self.kind {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside async: a dedicated thread with its own runtime.
+            // FORCE ends the app pool's connections, which may still be open.
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async {
+                    if let Ok(conn) = Database::connect(&admin_url).await {
+                        let _ = conn
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = conn.close().await;
+                    }
+                });
+            })
+            .join()
+            .ok();
+        }
+    }
+}
