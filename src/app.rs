@@ -85,6 +85,9 @@ impl Hooks for App {
             .add_route(controllers::users::routes())
             .add_route(controllers::settings::routes())
             .add_route(controllers::avatars::routes())
+            .add_route(controllers::questions::routes())
+            .add_route(controllers::answers::routes())
+            .add_route(controllers::tags::routes())
     }
 
     async fn before_run(ctx: &AppContext) -> Result<()> {
@@ -112,7 +115,15 @@ impl Hooks for App {
 }
 
 /// Every table the app owns, children before parents.
-pub const TABLES: &[&str] = &["password_resets", "sessions", "users"];
+pub const TABLES: &[&str] = &[
+    "question_tags",
+    "tags",
+    "answers",
+    "questions",
+    "password_resets",
+    "sessions",
+    "users",
+];
 
 /// Empties every table (tests, `cargo loco db truncate`).
 ///

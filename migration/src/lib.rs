@@ -5,6 +5,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_users;
+mod m20261121_000002_forum;
 mod sql;
 
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261121_000001_users::Migration),
+            Box::new(m20261121_000002_forum::Migration),
             // inject-above (do not remove this comment)
         ]
     }

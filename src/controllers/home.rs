@@ -1,12 +1,54 @@
-//! The home page.
+//! The home page: latest questions, top contributors, community numbers.
 use axum::debug_handler;
 use loco_rs::prelude::*;
 
-use crate::web::Page;
+use crate::{
+    models::{
+        counters,
+        questions::{self, ListFilter},
+        users,
+    },
+    views::{questions::QuestionItem, shared::AuthorView},
+    web::Page,
+};
 
 #[debug_handler]
-async fn index(ViewEngine(v): ViewEngine<TeraView>, page: Page) -> Result<Response> {
-    page.render(&v, "home/index.html", data!({}))
+async fn index(
+    ViewEngine(v): ViewEngine<TeraView>,
+    page: Page,
+    State(ctx): State<AppContext>,
+) -> Result<Response> {
+    let latest = questions::list(
+        &ctx.db,
+        &ListFilter {
+            page: 1,
+            per_page: Some(10),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let top: Vec<AuthorView> = users::Model::top(&ctx.db, 5)
+        .await?
+        .iter()
+        .map(|u| AuthorView::new(&u.username, u.reputation, u.avatar.as_deref()))
+        .collect();
+    let stats = counters::all(&ctx.db).await?;
+    let stat = |name: &str| stats.get(name).copied().unwrap_or(0);
+    page.render(
+        &v,
+        "home/index.html",
+        data!({
+            "questions": QuestionItem::list(&latest),
+            "top": top,
+            "stats": {
+                "users": stat(counters::USERS),
+                "questions": stat(counters::QUESTIONS),
+                "answers": stat(counters::ANSWERS),
+                "solved": stat(counters::SOLVED),
+                "reviews": stat(counters::REVIEWS),
+            },
+        }),
+    )
 }
 
 pub fn routes() -> Routes {

@@ -1,8 +1,11 @@
+pub mod answers;
 pub mod auth;
 pub mod avatars;
 pub mod home;
 pub mod lang;
 pub mod pages;
 pub mod password_reset;
+pub mod questions;
 pub mod settings;
+pub mod tags;
 pub mod users;

@@ -1,7 +1,11 @@
 //! Active-record models: the behaviour of each table lives next to it.
 pub mod _entities;
+pub mod answers;
+pub mod counters;
 pub mod password_resets;
+pub mod questions;
 pub mod sessions;
+pub mod tags;
 pub mod users;
 
 /// True when `err` is a unique-constraint violation (both databases).

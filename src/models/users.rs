@@ -263,8 +263,19 @@ impl ActiveModel {
             updated_at: Set(now),
             ..Default::default()
         };
-        match user.insert(db).await {
-            Ok(model) => Ok(model),
+        let txn = crate::db::write_txn(db)
+            .await
+            .map_err(|e| RegisterError::Other(e.into()))?;
+        match user.insert(&txn).await {
+            Ok(model) => {
+                super::counters::add(&txn, super::counters::USERS, 1)
+                    .await
+                    .map_err(|e| RegisterError::Other(e.into()))?;
+                txn.commit()
+                    .await
+                    .map_err(|e| RegisterError::Other(e.into()))?;
+                Ok(model)
+            }
             Err(err) if is_unique_violation(&err) => {
                 let detail = unique_violation_detail(&err).unwrap_or_default();
                 let mut errors = FieldErrors::new();
@@ -304,5 +315,22 @@ impl Model {
             .await?
             .ok_or(ModelError::EntityNotFound)?;
         Ok(user.session_version)
+    }
+}
+
+impl Model {
+    /// The `n` users with the most reputation (ties: earlier account first).
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn top(db: &impl ConnectionTrait, n: u64) -> ModelResult<Vec<Self>> {
+        Ok(Entity::find()
+            .filter(Column::DeletedAt.is_null())
+            .order_by_desc(Column::Reputation)
+            .order_by_asc(Column::CreatedAt)
+            .order_by_asc(Column::Id)
+            .limit(n)
+            .all(db)
+            .await?)
     }
 }

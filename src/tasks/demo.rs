@@ -10,7 +10,16 @@ use loco_rs::{
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
 
-use crate::models::users::{self, Role};
+use crate::{
+    i18n::Lang,
+    markdown,
+    models::{
+        answers, counters,
+        questions::{self, QuestionParams},
+        users::{self, Role},
+    },
+    web::CurrentUser,
+};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "nightcoder-demo";
@@ -62,11 +71,103 @@ pub async fn seed_if_empty(ctx: &AppContext) -> Result<()> {
         .insert(&ctx.db)
         .await?;
     }
+    counters::recount(&ctx.db).await?;
+    seed_forum(ctx).await?;
     tracing::info!(
         accounts = ACCOUNTS.len(),
         password = DEMO_PASSWORD,
         "demo data loaded (development only)"
     );
+    Ok(())
+}
+
+/// (author, title, body, tags, answers as (author, body), accepted answer index)
+type DemoQuestion = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    Option<usize>,
+);
+
+const QUESTIONS: &[DemoQuestion] = &[
+    (
+        "alice",
+        "Why does the borrow checker reject two mutable references?",
+        "I keep a `Vec` of users and want to update two of them at once:\n\n```rust\nlet a = &mut users[0];\nlet b = &mut users[1];\n```\n\nThe compiler says *cannot borrow `users` as mutable more than once*. Why, and what is the idiomatic fix?",
+        "rust borrow-checker",
+        &[
+            ("carol", "The compiler cannot prove the two indices differ. Use `split_at_mut`:\n\n```rust\nlet (left, right) = users.split_at_mut(1);\nlet (a, b) = (&mut left[0], &mut right[0]);\n```"),
+            ("boris", "Another option is `get_many_mut` / `get_disjoint_mut` on newer Rust versions, which checks the indices at run time."),
+        ],
+        Some(0),
+    ),
+    (
+        "boris",
+        "Как ускорить COUNT(*) на большой таблице PostgreSQL?",
+        "В таблице 50 млн строк, и `SELECT COUNT(*)` выполняется несколько секунд. Индексы есть. Можно ли считать быстрее, если точное число не обязательно?",
+        "postgresql performance",
+        &[("alice", "Если точность не нужна, возьмите оценку планировщика: `SELECT reltuples FROM pg_class WHERE relname = 'table'`. Для точного числа держите счётчик в отдельной таблице и обновляйте его в той же транзакции.")],
+        Some(0),
+    ),
+    (
+        "carol",
+        "How do I cancel a fetch request when the component unmounts?",
+        "My React component starts a `fetch` in `useEffect`. If the user navigates away quickly I get a warning about updating an unmounted component. What is the clean way to cancel it?",
+        "javascript react",
+        &[("alice", "Create an `AbortController` in the effect and call `abort()` in the cleanup function; pass `signal` to `fetch`.")],
+        None,
+    ),
+    (
+        "alice",
+        "SQLite says database is locked under concurrent writes",
+        "Two workers write to the same SQLite file in WAL mode and one of them fails immediately with `SQLITE_BUSY`, even though `busy_timeout` is 5 seconds. Why does the timeout not help?",
+        "sqlite concurrency",
+        &[],
+        None,
+    ),
+    (
+        "boris",
+        "Чем отличается tokio::spawn от spawn_blocking?",
+        "Когда нужно использовать `spawn_blocking`, а когда достаточно обычного `tokio::spawn`? У меня хеширование паролей тормозит весь сервер.",
+        "rust tokio async",
+        &[("carol", "`spawn_blocking` уводит работу в отдельный пул потоков, где её можно блокировать. Хеширование argon2 — как раз такая работа: иначе оно занимает поток рантайма и задерживает все остальные задачи.")],
+        Some(0),
+    ),
+];
+
+async fn seed_forum(ctx: &AppContext) -> Result<()> {
+    for (author, title, body, tags, replies, accepted) in QUESTIONS {
+        let author = users::Model::find_by_username(&ctx.db, author)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let params = QuestionParams {
+            title: (*title).into(),
+            body: (*body).into(),
+            tags: (*tags).into(),
+        };
+        let valid = params
+            .validate(Lang::En)
+            .map_err(|e| Error::Message(format!("demo question invalid: {e:?}")))?;
+        let question = questions::Model::create(&ctx.db, author.id, valid).await?;
+        let mut ids = Vec::new();
+        for (who, text) in *replies {
+            let who = users::Model::find_by_username(&ctx.db, who)
+                .await?
+                .ok_or(Error::NotFound)?;
+            let html = markdown::render(text).map_err(|e| Error::Message(format!("{e:?}")))?;
+            let answer = answers::Model::create(&ctx.db, question.id, who.id, (*text).into(), html)
+                .await
+                .map_err(Error::from)?;
+            ids.push(answer.id);
+        }
+        if let Some(i) = accepted {
+            answers::toggle_accept(&ctx.db, ids[*i], &CurrentUser::from_model(&author))
+                .await
+                .map_err(Error::from)?;
+        }
+    }
     Ok(())
 }
 

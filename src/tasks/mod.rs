@@ -2,6 +2,7 @@
 use loco_rs::task::Tasks;
 
 pub mod admin;
+pub mod bulk;
 pub mod demo;
 pub mod sessions;
 
@@ -9,4 +10,5 @@ pub fn register(tasks: &mut Tasks) {
     tasks.register(admin::MakeAdmin);
     tasks.register(sessions::Purge);
     tasks.register(demo::SeedDemo);
+    tasks.register(bulk::SeedBulk);
 }

@@ -1,3 +1,5 @@
 //! Rust presenters: view-models and one render function per page.
 pub mod auth;
+pub mod questions;
+pub mod shared;
 pub mod users;

@@ -235,3 +235,9 @@ fn forbidden_attempt(parts: &Parts, user: &CurrentUser) {
         "forbidden: staff-only route"
     );
 }
+
+/// True when the request asked for JSON (from headers, for handlers).
+#[must_use]
+pub fn wants_json_headers(headers: &axum::http::HeaderMap) -> bool {
+    crate::web::errors::accepts_json(headers)
+}

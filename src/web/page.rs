@@ -7,7 +7,7 @@ use axum::{
     body::Body,
     extract::{FromRequestParts, Request},
     http::{header, request::Parts, Extensions, HeaderMap, HeaderValue, StatusCode, Uri},
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use axum_extra::extract::CookieJar;
 use loco_rs::prelude::{TeraView, ViewRenderer};
@@ -66,6 +66,8 @@ pub struct Base {
     pub csrf_token: Option<String>,
     pub flash: Option<Flash>,
     pub path: String,
+    /// The client asked for JSON (error answers are JSON then).
+    pub json: bool,
 }
 
 impl Base {
@@ -80,7 +82,9 @@ impl Base {
         let path = uri
             .path_and_query()
             .map_or_else(|| "/".to_string(), |pq| pq.as_str().to_string());
+        let json = crate::web::errors::accepts_json(headers);
         Self {
+            json,
             lang,
             user,
             csrf_token,
@@ -227,6 +231,16 @@ impl Page {
     /// When the template fails to render.
     pub fn error(&self, v: &TeraView, status: StatusCode) -> loco_rs::Result<Response> {
         let key = status.as_u16();
+        if self.base.json {
+            let message = t(self.base.lang, &format!("error-{key}-message"));
+            let mut res = (
+                status,
+                axum::Json(json!({ "error": message, "status": key })),
+            )
+                .into_response();
+            res.extensions_mut().insert(Rendered);
+            return Ok(res);
+        }
         self.render_status(
             v,
             status,

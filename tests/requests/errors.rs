@@ -176,7 +176,10 @@ async fn a_database_failure_is_a_generic_500_page_with_a_request_id() {
     assert_eq!(res.status_code(), 500);
     let html = res.text();
     assert_eq!(text(&html, "h1"), "Something went wrong");
-    assert!(html.contains("Request id:"), "the id that matches the log line");
+    assert!(
+        html.contains("Request id:"),
+        "the id that matches the log line"
+    );
     for leak in ["sqlx", "SELECT", "pool", "src/", "panicked"] {
         assert!(!html.contains(leak), "leaks {leak}");
     }

@@ -1,7 +1,12 @@
+mod answers;
 mod auth;
 mod csrf;
 mod errors;
 mod i18n;
+mod listing;
 mod password_reset;
+mod perf;
 mod profile;
+mod questions;
 mod sessions;
+mod xss;

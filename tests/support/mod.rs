@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod db;
+pub mod forum;
 pub mod html;
 
 use std::net::SocketAddr;
@@ -91,7 +92,7 @@ impl TestApp {
     pub async fn create_user(&self, name: &str) -> users::Model {
         let hash = nightcoder::passwords::hash(PASSWORD).await.expect("hash");
         let now = chrono::Utc::now().fixed_offset();
-        users::ActiveModel {
+        let user = users::ActiveModel {
             username: Set(name.to_string()),
             email: Set(format!("{}@example.org", name.to_lowercase())),
             password_hash: Set(hash),
@@ -105,7 +106,11 @@ impl TestApp {
         }
         .insert(&self.ctx.db)
         .await
-        .expect("insert user")
+        .expect("insert user");
+        nightcoder::models::counters::add(&self.ctx.db, nightcoder::models::counters::USERS, 1)
+            .await
+            .unwrap();
+        user
     }
 
     /// Creates a user with `role`.

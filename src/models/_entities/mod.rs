@@ -2,6 +2,11 @@
 //! produces; behaviour belongs in `src/models/<table>.rs`, not here.
 pub mod prelude;
 
+pub mod answers;
 pub mod password_resets;
+pub mod question_tags;
+pub mod questions;
 pub mod sessions;
+pub mod site_counters;
+pub mod tags;
 pub mod users;

@@ -1,0 +1,80 @@
+//! Tags: the list with counts, and the questions of one tag.
+use axum::{debug_handler, extract::Query};
+use loco_rs::prelude::*;
+use serde::Deserialize;
+
+use crate::{
+    controllers::questions::ListQuery,
+    models::{questions, tags},
+    views::{
+        self,
+        shared::{parse_page, url_with, Pager, TagView},
+    },
+    web::Page,
+};
+
+const PER_PAGE: u64 = 60;
+
+#[derive(Debug, Deserialize)]
+struct TagsQuery {
+    #[serde(default)]
+    page: Option<String>,
+}
+
+#[debug_handler]
+async fn index(
+    ViewEngine(v): ViewEngine<TeraView>,
+    page: Page,
+    State(ctx): State<AppContext>,
+    Query(q): Query<TagsQuery>,
+) -> Result<Response> {
+    let n = parse_page(q.page.as_deref()).min(1_000);
+    let rows = tags::popular(&ctx.db, (n - 1) * PER_PAGE, PER_PAGE + 1).await?;
+    let has_next = rows.len() as u64 > PER_PAGE;
+    let items: Vec<serde_json::Value> = rows
+        .iter()
+        .take(PER_PAGE as usize)
+        .map(|t| data!({ "name": t.name, "url": TagView::new(&t.name).url, "count": t.question_count }))
+        .collect();
+    let pages = if has_next { n + 1 } else { n };
+    let pager = Pager::new(n, pages, |p| url_with("/tags", &[("page", &p.to_string())]));
+    page.render(
+        &v,
+        "tags/index.html",
+        data!({ "tags": items, "pager": pager }),
+    )
+}
+
+#[debug_handler]
+async fn show(
+    ViewEngine(v): ViewEngine<TeraView>,
+    page: Page,
+    State(ctx): State<AppContext>,
+    Path(name): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response> {
+    let name = name.to_lowercase();
+    if !tags::valid_name(&name) {
+        return page.not_found(&v);
+    }
+    let Some(tag) = tags::Entity::find()
+        .filter(tags::Column::Name.eq(&name))
+        .one(&ctx.db)
+        .await?
+    else {
+        return page.not_found(&v);
+    };
+    let (mut filter, mut state) = q.filter();
+    filter.tag = Some(tag.name.clone());
+    state.tag = String::new();
+    let base = TagView::new(&tag.name).url;
+    let list = questions::list(&ctx.db, &filter).await?;
+    let info = data!({ "name": tag.name, "count": tag.question_count });
+    views::questions::index(&v, &page, &base, &state, &list, Some(info))
+}
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .add("/tags", get(index))
+        .add("/tags/{name}", get(show))
+}

@@ -1,0 +1,139 @@
+//! Database helpers shared by the models: write transactions and a tiny SQL
+//! builder for the few queries the ORM cannot express on both databases.
+use sea_orm::{
+    AccessMode, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
+};
+
+/// Begins a transaction that will write.
+///
+/// On SQLite it is `BEGIN IMMEDIATE`: a deferred transaction that reads and
+/// then writes fails at once with `SQLITE_BUSY` when another writer is
+/// active, whatever the busy timeout, while an immediate one waits its turn.
+/// On PostgreSQL it is a plain `BEGIN`; writers lock the rows they change.
+///
+/// # Errors
+/// When the transaction cannot start.
+pub async fn write_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        isolation_level: None,
+        access_mode: Some(AccessMode::ReadWrite)
+            .filter(|_| db.get_database_backend() == DatabaseBackend::Postgres),
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+    })
+    .await
+}
+
+/// `FOR UPDATE` on PostgreSQL (row lock until commit); nothing on SQLite,
+/// where the immediate transaction already holds the write lock.
+#[must_use]
+pub fn for_update(backend: DatabaseBackend) -> &'static str {
+    if backend == DatabaseBackend::Postgres {
+        " FOR UPDATE"
+    } else {
+        ""
+    }
+}
+
+/// A statement assembled from static SQL fragments and bound values.
+///
+/// Fragments are `&'static str`, so no user text can ever become SQL; values
+/// are always bound. `?` placeholders become `$n` on PostgreSQL.
+#[derive(Debug, Default)]
+pub struct Sql {
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    #[must_use]
+    pub fn new(fragment: &'static str) -> Self {
+        Self {
+            text: fragment.to_string(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Appends a fragment.
+    pub fn push(&mut self, fragment: &'static str) -> &mut Self {
+        self.text.push_str(fragment);
+        self
+    }
+
+    /// Appends a fragment whose `?`s take `values`, in order.
+    pub fn push_bind(
+        &mut self,
+        fragment: &'static str,
+        values: impl IntoIterator<Item = Value>,
+    ) -> &mut Self {
+        self.text.push_str(fragment);
+        self.values.extend(values);
+        self
+    }
+
+    /// Appends `(?, ?, …)` for `values`.
+    pub fn push_in(&mut self, values: impl IntoIterator<Item = Value>) -> &mut Self {
+        let start = self.values.len();
+        self.values.extend(values);
+        let n = self.values.len() - start;
+        self.text.push('(');
+        for i in 0..n {
+            self.text.push_str(if i == 0 { "?" } else { ", ?" });
+        }
+        self.text.push(')');
+        self
+    }
+
+    /// The statement for `backend`.
+    #[must_use]
+    pub fn build(&self, backend: DatabaseBackend) -> Statement {
+        let text = if backend == DatabaseBackend::Postgres {
+            let mut out = String::with_capacity(self.text.len() + 8);
+            let mut n = 0;
+            for c in self.text.chars() {
+                if c == '?' {
+                    n += 1;
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        } else {
+            self.text.clone()
+        };
+        Statement::from_sql_and_values(backend, text, self.values.clone())
+    }
+
+    /// Runs it as a statement that returns no rows.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn execute(&self, db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+        Ok(db
+            .execute_raw(self.build(db.get_database_backend()))
+            .await?
+            .rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_follow_the_backend() {
+        let mut q = Sql::new("SELECT 1 FROM t WHERE a = ?");
+        q.push_bind("", [Value::from(0i64)]);
+        q.push_bind(" AND b = ?", [Value::from(1i64)])
+            .push(" AND c IN ")
+            .push_in([Value::from(2i64), Value::from(3i64)]);
+        let sqlite = q.build(DatabaseBackend::Sqlite);
+        assert!(sqlite.sql.contains("c IN (?, ?)"));
+        assert_eq!(
+            q.build(DatabaseBackend::Postgres).sql,
+            "SELECT 1 FROM t WHERE a = $1 AND b = $2 AND c IN ($3, $4)"
+        );
+    }
+}

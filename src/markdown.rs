@@ -1,0 +1,206 @@
+//! Markdown to safe HTML: pulldown-cmark renders, ammonia sanitizes.
+//!
+//! Rendering happens once, when a post is saved; pages print the stored
+//! HTML. Nesting is capped before sanitizing because html5ever's tree
+//! builder is quadratic in nesting depth: 20 000 nested blockquotes would
+//! otherwise pin a core for seconds.
+use std::{collections::HashSet, sync::OnceLock};
+
+use ammonia::Builder;
+use pulldown_cmark::{html, Event, Options, Parser, Tag};
+use regex::Regex;
+
+/// Deepest nesting accepted (markdown containers plus raw HTML elements).
+pub const MAX_DEPTH: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkdownError {
+    TooDeep,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+fn sanitizer() -> &'static Builder<'static> {
+    static BUILDER: OnceLock<Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = Builder::default();
+        b.url_schemes(HashSet::from(["http", "https", "mailto"]))
+            .link_rel(Some("nofollow ugc noopener noreferrer"))
+            .add_tag_attributes("code", &["class"])
+            // fenced code keeps `language-xyz` for highlighting; any other
+            // class (UI spoofing with `btn btn-danger`…) is dropped
+            .attribute_filter(|element, attribute, value| {
+                if attribute == "class" {
+                    return (element == "code" && language_class().is_match(value))
+                        .then(|| value.into());
+                }
+                Some(value.into())
+            });
+        b
+    })
+}
+
+fn language_class() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^language-[A-Za-z0-9_+#.-]{1,24}$").expect("static regex"))
+}
+
+fn html_tag() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>").expect("static regex")
+    })
+}
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Deepest nesting of `source`: markdown containers plus raw HTML elements
+/// (an over-estimate for raw HTML, which is what a cap needs).
+fn depth(source: &str) -> usize {
+    let mut md = 0usize;
+    let mut html = 0usize;
+    let mut max = 0usize;
+    for event in Parser::new_ext(source, options()) {
+        match event {
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_),
+            ) => {
+                md += 1;
+            }
+            Event::End(
+                pulldown_cmark::TagEnd::BlockQuote(_)
+                | pulldown_cmark::TagEnd::List(_)
+                | pulldown_cmark::TagEnd::Item
+                | pulldown_cmark::TagEnd::FootnoteDefinition,
+            ) => md = md.saturating_sub(1),
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                for cap in html_tag().captures_iter(&raw) {
+                    let name = cap[2].to_ascii_lowercase();
+                    if &cap[1] == "/" {
+                        html = html.saturating_sub(1);
+                    } else if &cap[3] != "/" && !VOID.contains(&name.as_str()) {
+                        html += 1;
+                    }
+                    max = max.max(md + html);
+                }
+            }
+            _ => {}
+        }
+        max = max.max(md + html);
+        if max > MAX_DEPTH {
+            break;
+        }
+    }
+    max
+}
+
+/// Renders `source` to sanitized HTML.
+///
+/// # Errors
+/// `TooDeep` when nesting exceeds [`MAX_DEPTH`].
+pub fn render(source: &str) -> Result<String, MarkdownError> {
+    if depth(source) > MAX_DEPTH {
+        return Err(MarkdownError::TooDeep);
+    }
+    let mut raw = String::with_capacity(source.len() * 2);
+    html::push_html(&mut raw, Parser::new_ext(source, options()));
+    Ok(sanitizer().clean(&raw).to_string())
+}
+
+/// Plain text of rendered HTML (for excerpts): tags dropped, entities kept
+/// readable.
+#[must_use]
+pub fn plain_text(html: &str) -> String {
+    static TAG: OnceLock<Regex> = OnceLock::new();
+    let tag = TAG.get_or_init(|| Regex::new(r"<[^>]*>").expect("static regex"));
+    let text = tag.replace_all(html, " ");
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    #[test]
+    fn markdown_renders_with_code_language() {
+        let html = render("# Title\n\n```rust\nfn main() {}\n```\n\n*em* and `code`").unwrap();
+        assert!(html.contains("<h1>Title</h1>"));
+        assert!(html.contains(r#"<code class="language-rust">"#), "{html}");
+        assert!(html.contains("<em>em</em>"));
+    }
+
+    #[test]
+    fn other_classes_and_ids_are_dropped() {
+        let html =
+            render(r#"<a class="btn btn-danger" id="login-form" href="https://x.example">x</a>"#)
+                .unwrap();
+        assert!(
+            !html.contains("btn") && !html.contains("login-form"),
+            "{html}"
+        );
+        let html = render("```evil\" onclick=\"x\nx\n```").unwrap();
+        assert!(!html.contains("onclick"), "{html}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_quickly() {
+        let nested_list: String = (0..200)
+            .map(|i| format!("{}- x\n", "  ".repeat(i)))
+            .collect();
+        for input in [
+            "> ".repeat(5_000),
+            "<div>".repeat(20_000),
+            nested_list,
+            "<div><span>".repeat(10_000),
+        ] {
+            let start = Instant::now();
+            assert_eq!(render(&input), Err(MarkdownError::TooDeep));
+            assert!(
+                start.elapsed() < Duration::from_millis(50),
+                "{:?}",
+                start.elapsed()
+            );
+        }
+        assert!(render(&"> ".repeat(20)).is_ok());
+    }
+
+    #[test]
+    fn the_largest_accepted_bodies_render_fast() {
+        // 30 000 characters of the worst shapes that pass the depth cap
+        let cases = [
+            format!("{}x", "> ".repeat(30)).repeat(480),
+            "<div>"
+                .repeat(30)
+                .repeat(200)
+                .chars()
+                .take(30_000)
+                .collect::<String>(),
+            "<span>".repeat(5_000),
+            "*a _b **c [d](http://e) ".repeat(1_200),
+            "| a | b |\n|---|---|\n| 1 | 2 |\n".repeat(1_000),
+            "[x]: http://example.com\n[x]".repeat(1_500),
+        ];
+        for input in cases {
+            let input: String = input.chars().take(30_000).collect();
+            let start = Instant::now();
+            let _ = render(&input);
+            assert!(
+                start.elapsed() < Duration::from_millis(50),
+                "{} chars took {:?}",
+                input.len(),
+                start.elapsed()
+            );
+        }
+    }
+}

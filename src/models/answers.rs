@@ -1,0 +1,365 @@
+//! Answers: create, edit, accept, and the list under a question.
+use chrono::Utc;
+use loco_rs::prelude::*;
+use sea_orm::{prelude::DateTimeWithTimeZone, ActiveValue::Set, FromQueryResult, Value};
+use serde::{Deserialize, Serialize};
+
+pub use super::_entities::answers::{self, ActiveModel, Column, Entity, Model};
+use super::{counters, questions};
+use crate::{db::Sql, search, web::CurrentUser};
+
+/// The answer form.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerParams {
+    #[serde(default)]
+    pub body: String,
+}
+
+/// Why an answer could not be posted or changed.
+#[derive(Debug)]
+pub enum AnswerError {
+    /// The question (or answer) does not exist or is deleted.
+    NotFound,
+    /// The question is locked.
+    Locked,
+    /// The viewer may not do this.
+    Forbidden,
+    Db(sea_orm::DbErr),
+}
+
+impl From<sea_orm::DbErr> for AnswerError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::Db(err)
+    }
+}
+
+impl From<ModelError> for AnswerError {
+    fn from(err: ModelError) -> Self {
+        match err {
+            ModelError::DbErr(e) => Self::Db(e),
+            other => Self::Db(sea_orm::DbErr::Custom(other.to_string())),
+        }
+    }
+}
+
+impl From<AnswerError> for Error {
+    fn from(err: AnswerError) -> Self {
+        match err {
+            AnswerError::NotFound => Self::NotFound,
+            AnswerError::Locked | AnswerError::Forbidden => Self::CustomError(
+                axum::http::StatusCode::FORBIDDEN,
+                loco_rs::controller::ErrorDetail::with_reason("forbidden"),
+            ),
+            AnswerError::Db(e) => Self::DB(e),
+        }
+    }
+}
+
+/// What a POST to accept did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcceptOutcome {
+    Accepted,
+    Unaccepted,
+}
+
+/// An answer with its author, for the question page.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct AnswerRow {
+    pub id: i64,
+    pub body_html: String,
+    pub score: i32,
+    pub up_count: i32,
+    pub down_count: i32,
+    pub is_accepted: bool,
+    pub created_at: DateTimeWithTimeZone,
+    pub edited_at: Option<DateTimeWithTimeZone>,
+    pub deleted_at: Option<DateTimeWithTimeZone>,
+    pub user_id: i64,
+    pub author_name: String,
+    pub author_reputation: i64,
+    pub author_avatar: Option<String>,
+}
+
+impl Model {
+    #[must_use]
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+
+    /// Owners edit their own answers while the question is open; staff edit
+    /// anything.
+    #[must_use]
+    pub fn can_edit(&self, user: &CurrentUser, question: &questions::Model) -> bool {
+        user.is_staff()
+            || (user.id == self.user_id
+                && !self.is_deleted()
+                && !question.is_locked()
+                && !question.is_deleted())
+    }
+
+    /// A live answer under a live question, with that question.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn find_live(
+        db: &impl ConnectionTrait,
+        id: i64,
+    ) -> ModelResult<Option<(Self, questions::Model)>> {
+        let Some(answer) = Entity::find_by_id(id)
+            .filter(Column::DeletedAt.is_null())
+            .one(db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let question = questions::Model::find_live(db, answer.question_id).await?;
+        Ok(question.map(|q| (answer, q)))
+    }
+
+    /// Posts an answer to question `question_id`.
+    ///
+    /// # Errors
+    /// `NotFound` for a missing or deleted question, `Locked` for a locked one.
+    pub async fn create(
+        db: &DatabaseConnection,
+        question_id: i64,
+        author_id: i64,
+        body: String,
+        body_html: String,
+    ) -> Result<Self, AnswerError> {
+        let txn = crate::db::write_txn(db).await?;
+        let question = questions::Model::lock(&txn, question_id)
+            .await?
+            .filter(|q| !q.is_deleted())
+            .ok_or(AnswerError::NotFound)?;
+        if question.is_locked() {
+            return Err(AnswerError::Locked);
+        }
+        let now = Utc::now().fixed_offset();
+        let answer = ActiveModel {
+            question_id: Set(question_id),
+            user_id: Set(author_id),
+            body: Set(body),
+            body_html: Set(body_html),
+            score: Set(0),
+            up_count: Set(0),
+            down_count: Set(0),
+            is_accepted: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        Sql::new("UPDATE questions SET answer_count = answer_count + 1, last_activity_at = ? WHERE id = ?")
+            .push_bind("", [Value::from(now), Value::from(question_id)])
+            .execute(&txn)
+            .await?;
+        search::reindex_question(&txn, question_id).await?;
+        counters::add(&txn, counters::ANSWERS, 1).await?;
+        txn.commit().await?;
+        Ok(answer)
+    }
+
+    /// Applies an edit; "edited" only when the body changed.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn update_body(
+        self,
+        db: &DatabaseConnection,
+        editor_id: i64,
+        body: String,
+        body_html: String,
+    ) -> ModelResult<Self> {
+        if self.body == body {
+            return Ok(self);
+        }
+        let txn = crate::db::write_txn(db).await?;
+        let now = Utc::now().fixed_offset();
+        let question_id = self.question_id;
+        let mut active: ActiveModel = self.into();
+        active.body = Set(body);
+        active.body_html = Set(body_html);
+        active.edited_at = Set(Some(now));
+        active.edited_by = Set(Some(editor_id));
+        active.updated_at = Set(now);
+        let answer = active.update(&txn).await?;
+        Sql::new("UPDATE questions SET last_activity_at = ? WHERE id = ?")
+            .push_bind("", [Value::from(now), Value::from(question_id)])
+            .execute(&txn)
+            .await?;
+        search::reindex_question(&txn, question_id).await?;
+        txn.commit().await?;
+        Ok(answer)
+    }
+
+    /// The answers under a question, accepted first, then by score, then
+    /// oldest first; one query with their authors.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn for_question(
+        db: &impl ConnectionTrait,
+        question_id: i64,
+        include_deleted: bool,
+    ) -> ModelResult<Vec<AnswerRow>> {
+        let mut q = Sql::new(
+            "SELECT a.id, a.body_html, a.score, a.up_count, a.down_count, a.is_accepted, a.created_at, \
+             a.edited_at, a.deleted_at, a.user_id, u.username AS author_name, \
+             u.reputation AS author_reputation, u.avatar AS author_avatar \
+             FROM answers a JOIN users u ON u.id = a.user_id WHERE a.question_id = ?",
+        );
+        q.push_bind("", [Value::from(question_id)]);
+        if !include_deleted {
+            q.push(" AND a.deleted_at IS NULL");
+        }
+        q.push(" ORDER BY a.is_accepted DESC, a.score DESC, a.id ASC");
+        Ok(
+            AnswerRow::find_by_statement(q.build(db.get_database_backend()))
+                .all(db)
+                .await?,
+        )
+    }
+}
+
+/// Accepts answer `answer_id`, or un-accepts it when it is the accepted one;
+/// accepting another answer moves the mark. Only the question's owner may.
+///
+/// The question row is locked first, so concurrent clicks run one after the
+/// other; the partial unique index on accepted answers is the backstop.
+///
+/// # Errors
+/// `NotFound`, `Forbidden` (not the owner), `Locked`.
+pub async fn toggle_accept(
+    db: &DatabaseConnection,
+    answer_id: i64,
+    actor: &CurrentUser,
+) -> Result<AcceptOutcome, AnswerError> {
+    let txn = crate::db::write_txn(db).await?;
+    let answer = Entity::find_by_id(answer_id)
+        .filter(Column::DeletedAt.is_null())
+        .one(&txn)
+        .await?
+        .ok_or(AnswerError::NotFound)?;
+    let question = questions::Model::lock(&txn, answer.question_id)
+        .await?
+        .filter(|q| !q.is_deleted())
+        .ok_or(AnswerError::NotFound)?;
+    if question.user_id != actor.id {
+        return Err(AnswerError::Forbidden);
+    }
+    if question.is_locked() {
+        return Err(AnswerError::Locked);
+    }
+    // read again under the lock: another click may have changed it
+    let answer = Entity::find_by_id(answer_id)
+        .one(&txn)
+        .await?
+        .ok_or(AnswerError::NotFound)?;
+    let previous = question.accepted_answer_id;
+    let outcome = if answer.is_accepted {
+        set_accepted(&txn, question.id, None).await?;
+        counters::add(&txn, counters::SOLVED, -1).await?;
+        crate::votes::acceptance_changed(&txn, &question, Some(answer.id), None).await?;
+        AcceptOutcome::Unaccepted
+    } else {
+        set_accepted(&txn, question.id, Some(answer.id)).await?;
+        if previous.is_none() {
+            counters::add(&txn, counters::SOLVED, 1).await?;
+        }
+        crate::votes::acceptance_changed(&txn, &question, previous, Some(answer.id)).await?;
+        AcceptOutcome::Accepted
+    };
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Moves the accepted mark of `question_id` to `answer_id` (or clears it):
+/// the old mark is removed before the new one is set, as the unique index
+/// demands.
+///
+/// # Errors
+/// On database errors.
+pub async fn set_accepted(
+    db: &impl ConnectionTrait,
+    question_id: i64,
+    answer_id: Option<i64>,
+) -> Result<(), sea_orm::DbErr> {
+    Sql::new("UPDATE answers SET is_accepted = ? WHERE question_id = ? AND is_accepted = ?")
+        .push_bind(
+            "",
+            [
+                Value::from(false),
+                Value::from(question_id),
+                Value::from(true),
+            ],
+        )
+        .execute(db)
+        .await?;
+    if let Some(id) = answer_id {
+        Sql::new("UPDATE answers SET is_accepted = ? WHERE id = ?")
+            .push_bind("", [Value::from(true), Value::from(id)])
+            .execute(db)
+            .await?;
+    }
+    Sql::new("UPDATE questions SET accepted_answer_id = ? WHERE id = ?")
+        .push_bind("", [Value::from(answer_id), Value::from(question_id)])
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Soft-deletes answer `id`. An accepted answer loses its mark first (and
+/// the question its "solved"). Returns false when it was already gone.
+///
+/// # Errors
+/// On database errors.
+pub async fn soft_delete(db: &DatabaseConnection, id: i64, actor_id: i64) -> ModelResult<bool> {
+    let txn = crate::db::write_txn(db).await?;
+    let Some(answer) = Entity::find_by_id(id).one(&txn).await? else {
+        txn.rollback().await?;
+        return Ok(false);
+    };
+    let Some(question) = questions::Model::lock(&txn, answer.question_id).await? else {
+        txn.rollback().await?;
+        return Ok(false);
+    };
+    // re-read under the question lock
+    let answer = Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .filter(|a| !a.is_deleted());
+    let Some(answer) = answer else {
+        txn.rollback().await?;
+        return Ok(false);
+    };
+    let now = Utc::now().fixed_offset();
+    if answer.is_accepted {
+        set_accepted(&txn, question.id, None).await?;
+        crate::votes::acceptance_changed(&txn, &question, Some(answer.id), None).await?;
+        if !question.is_deleted() {
+            counters::add(&txn, counters::SOLVED, -1).await?;
+        }
+    }
+    let mut active: ActiveModel = answer.clone().into();
+    active.deleted_at = Set(Some(now));
+    active.deleted_by = Set(Some(actor_id));
+    active.is_accepted = Set(false);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    Sql::new("UPDATE questions SET answer_count = answer_count - 1 WHERE id = ?")
+        .push_bind("", [Value::from(question.id)])
+        .execute(&txn)
+        .await?;
+    if !question.is_deleted() {
+        counters::add(&txn, counters::ANSWERS, -1).await?;
+    }
+    search::reindex_question(&txn, question.id).await?;
+    crate::votes::answer_deleted(&txn, &answer, actor_id).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+impl ActiveModelBehavior for ActiveModel {}

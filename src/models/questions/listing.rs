@@ -1,0 +1,202 @@
+//! The question list: sort orders, tag filter, full-text search, pages.
+//!
+//! One page costs three queries whatever the data size: a capped count, the
+//! rows (joined with their authors) and the tags of those rows. Deep pages
+//! are clamped: at most `MAX_PAGES` pages of `PER_PAGE`, so no OFFSET ever
+//! exceeds 10 000 rows.
+use sea_orm::{
+    prelude::DateTimeWithTimeZone, ConnectionTrait, DatabaseBackend, DbErr, FromQueryResult, Value,
+};
+
+use crate::{db::Sql, models::tags, search::SearchQuery};
+
+pub const PER_PAGE: u64 = 20;
+pub const MAX_PAGES: u64 = 500;
+/// Counting stops here; pages show "10 000+".
+const COUNT_CAP: u64 = PER_PAGE * MAX_PAGES;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    Votes,
+    Active,
+    Unanswered,
+}
+
+impl Sort {
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "newest" | "" => Some(Self::Newest),
+            "votes" => Some(Self::Votes),
+            "active" => Some(Self::Active),
+            "unanswered" => Some(Self::Unanswered),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Newest => "newest",
+            Self::Votes => "votes",
+            Self::Active => "active",
+            Self::Unanswered => "unanswered",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub sort: Sort,
+    pub tag: Option<String>,
+    pub query: Option<SearchQuery>,
+    pub user_id: Option<i64>,
+    /// 1-based; clamped to the last page.
+    pub page: u64,
+    pub per_page: Option<u64>,
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct QuestionRow {
+    pub id: i64,
+    pub title: String,
+    pub slug: String,
+    pub excerpt: String,
+    pub score: i32,
+    pub answer_count: i32,
+    pub accepted_answer_id: Option<i64>,
+    pub created_at: DateTimeWithTimeZone,
+    pub last_activity_at: DateTimeWithTimeZone,
+    pub author_name: String,
+    pub author_reputation: i64,
+    pub author_avatar: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub rows: Vec<(QuestionRow, Vec<String>)>,
+    /// Matching questions, up to the counting cap.
+    pub total: u64,
+    /// True when there are more than `total`.
+    pub capped: bool,
+    pub page: u64,
+    pub pages: u64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+/// FROM … WHERE … shared by the count and the rows.
+fn from_where(sql: &mut Sql, backend: DatabaseBackend, f: &ListFilter) {
+    sql.push(" FROM questions q JOIN users u ON u.id = q.user_id");
+    if let Some(tag) = &f.tag {
+        sql.push_bind(
+            " JOIN question_tags qt ON qt.question_id = q.id AND qt.tag_id = (SELECT id FROM tags WHERE name = ?)",
+            [Value::from(tag.clone())],
+        );
+    }
+    if let Some(query) = &f.query {
+        match backend {
+            DatabaseBackend::Postgres => {
+                sql.push_bind(
+                    " CROSS JOIN websearch_to_tsquery('simple', ?) AS tsq",
+                    [Value::from(query.text.clone())],
+                );
+            }
+            _ => {
+                sql.push(" JOIN questions_fts ON questions_fts.rowid = q.id");
+            }
+        }
+    }
+    sql.push(" WHERE q.deleted_at IS NULL");
+    if let Some(query) = &f.query {
+        match backend {
+            DatabaseBackend::Postgres => sql.push(" AND q.search_vector @@ tsq"),
+            _ => sql.push_bind(" AND questions_fts MATCH ?", [Value::from(query.fts5())]),
+        };
+    }
+    if f.sort == Sort::Unanswered {
+        sql.push(" AND q.answer_count = 0");
+    }
+    if let Some(user_id) = f.user_id {
+        sql.push_bind(" AND q.user_id = ?", [Value::from(user_id)]);
+    }
+}
+
+fn order_by(sql: &mut Sql, backend: DatabaseBackend, f: &ListFilter) {
+    if f.query.is_some() && f.sort == Sort::Newest {
+        // searching ranks by relevance unless another order was asked for
+        match backend {
+            DatabaseBackend::Postgres => {
+                sql.push(" ORDER BY ts_rank(q.search_vector, tsq) DESC, q.id DESC")
+            }
+            _ => sql.push(" ORDER BY bm25(questions_fts, 10.0, 4.0, 1.0), q.id DESC"),
+        };
+        return;
+    }
+    sql.push(match f.sort {
+        Sort::Newest | Sort::Unanswered => " ORDER BY q.id DESC",
+        Sort::Votes => " ORDER BY q.score DESC, q.id DESC",
+        Sort::Active => " ORDER BY q.last_activity_at DESC, q.id DESC",
+    });
+}
+
+/// One page of questions matching `filter`.
+///
+/// # Errors
+/// On database errors.
+pub async fn list(db: &impl ConnectionTrait, filter: &ListFilter) -> Result<ListPage, DbErr> {
+    let backend = db.get_database_backend();
+    let per_page = filter.per_page.unwrap_or(PER_PAGE).clamp(1, 100);
+
+    let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1");
+    from_where(&mut count, backend, filter);
+    count.push_bind(" LIMIT ?) capped", [Value::from(COUNT_CAP as i64 + 1)]);
+    let counted = Count::find_by_statement(count.build(backend))
+        .one(db)
+        .await?
+        .map_or(0, |c| c.n);
+    let counted = u64::try_from(counted).unwrap_or(0);
+    let capped = counted > COUNT_CAP;
+    let total = counted.min(COUNT_CAP);
+    let pages = total.div_ceil(per_page).clamp(1, MAX_PAGES);
+    let page = filter.page.clamp(1, pages);
+
+    let mut rows = Sql::new(
+        "SELECT q.id, q.title, q.slug, q.excerpt, q.score, q.answer_count, q.accepted_answer_id, \
+         q.created_at, q.last_activity_at, u.username AS author_name, \
+         u.reputation AS author_reputation, u.avatar AS author_avatar",
+    );
+    from_where(&mut rows, backend, filter);
+    order_by(&mut rows, backend, filter);
+    rows.push_bind(
+        " LIMIT ? OFFSET ?",
+        [
+            Value::from(per_page as i64),
+            Value::from(((page - 1) * per_page) as i64),
+        ],
+    );
+    let rows = QuestionRow::find_by_statement(rows.build(backend))
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut tag_map = tags::for_questions(db, &ids).await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let tags = tag_map.remove(&r.id).unwrap_or_default();
+            (r, tags)
+        })
+        .collect();
+    Ok(ListPage {
+        rows,
+        total,
+        capped,
+        page,
+        pages,
+    })
+}

@@ -1,0 +1,294 @@
+//! Question lists, the question page and the ask/edit forms.
+use axum::http::StatusCode;
+use loco_rs::prelude::*;
+use serde::Serialize;
+
+use super::shared::{url_with, AuthorView, Pager, TagView};
+use crate::{
+    forms::FieldErrors,
+    models::{
+        answers::AnswerRow,
+        questions::{self, ListPage, QuestionParams, QuestionRow, Sort},
+    },
+    web::{CurrentUser, Page},
+};
+
+/// A row of a question list.
+#[derive(Debug, Serialize)]
+pub struct QuestionItem {
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub excerpt: String,
+    pub score: i32,
+    pub answer_count: i32,
+    pub solved: bool,
+    pub tags: Vec<TagView>,
+    pub author: AuthorView,
+    pub created_ts: i64,
+    pub activity_ts: i64,
+}
+
+impl QuestionItem {
+    #[must_use]
+    pub fn new(row: &QuestionRow, tags: &[String]) -> Self {
+        Self {
+            id: row.id,
+            url: format!("/questions/{}/{}", row.id, row.slug),
+            title: row.title.clone(),
+            excerpt: row.excerpt.clone(),
+            score: row.score,
+            answer_count: row.answer_count,
+            solved: row.accepted_answer_id.is_some(),
+            tags: TagView::list(tags),
+            author: AuthorView::new(
+                &row.author_name,
+                row.author_reputation,
+                row.author_avatar.as_deref(),
+            ),
+            created_ts: row.created_at.timestamp(),
+            activity_ts: row.last_activity_at.timestamp(),
+        }
+    }
+
+    #[must_use]
+    pub fn list(page: &ListPage) -> Vec<Self> {
+        page.rows
+            .iter()
+            .map(|(row, tags)| Self::new(row, tags))
+            .collect()
+    }
+}
+
+/// The vote widget's state for one post.
+#[derive(Debug, Clone, Serialize)]
+pub struct VoteView {
+    pub action: String,
+    pub score: i32,
+    pub up: i32,
+    pub down: i32,
+    /// "up", "down" or "" for the viewer's own vote.
+    pub mine: String,
+    /// False for the author's own post, deleted or locked posts, anonymous.
+    pub can_vote: bool,
+}
+
+/// A question on its page.
+#[derive(Debug, Serialize)]
+pub struct QuestionView {
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub body_html: String,
+    pub tags: Vec<TagView>,
+    pub author: AuthorView,
+    pub created_ts: i64,
+    pub edited_ts: Option<i64>,
+    pub answer_count: i32,
+    pub solved: bool,
+    pub locked: bool,
+    pub deleted: bool,
+    pub is_owner: bool,
+    pub can_edit: bool,
+    pub vote: VoteView,
+}
+
+/// An answer on its question's page.
+#[derive(Debug, Serialize)]
+pub struct AnswerView {
+    pub id: i64,
+    pub body_html: String,
+    pub accepted: bool,
+    pub deleted: bool,
+    pub author: AuthorView,
+    pub created_ts: i64,
+    pub edited_ts: Option<i64>,
+    pub can_edit: bool,
+    pub can_accept: bool,
+    pub vote: VoteView,
+}
+
+impl AnswerView {
+    #[must_use]
+    pub fn new(
+        row: &AnswerRow,
+        question: &questions::Model,
+        viewer: Option<&CurrentUser>,
+        mine: &str,
+    ) -> Self {
+        let is_author = viewer.is_some_and(|v| v.id == row.user_id);
+        let open = !question.is_locked() && !question.is_deleted() && row.deleted_at.is_none();
+        Self {
+            id: row.id,
+            body_html: row.body_html.clone(),
+            accepted: row.is_accepted,
+            deleted: row.deleted_at.is_some(),
+            author: AuthorView::new(
+                &row.author_name,
+                row.author_reputation,
+                row.author_avatar.as_deref(),
+            ),
+            created_ts: row.created_at.timestamp(),
+            edited_ts: row.edited_at.map(|t| t.timestamp()),
+            can_edit: viewer.is_some_and(|v| v.is_staff() || (is_author && open)),
+            can_accept: viewer.is_some_and(|v| v.id == question.user_id) && open,
+            vote: VoteView {
+                action: format!("/answers/{}/vote", row.id),
+                score: row.score,
+                up: row.up_count,
+                down: row.down_count,
+                mine: mine.to_string(),
+                can_vote: viewer.is_some() && !is_author && open,
+            },
+        }
+    }
+}
+
+impl QuestionView {
+    #[must_use]
+    pub fn new(
+        q: &questions::Model,
+        author: &AuthorView,
+        tags: &[String],
+        viewer: Option<&CurrentUser>,
+        mine: &str,
+    ) -> Self {
+        let is_owner = viewer.is_some_and(|v| v.id == q.user_id);
+        Self {
+            id: q.id,
+            url: q.url(),
+            title: q.title.clone(),
+            body_html: q.body_html.clone(),
+            tags: TagView::list(tags),
+            author: author.clone(),
+            created_ts: q.created_at.timestamp(),
+            edited_ts: q.edited_at.map(|t| t.timestamp()),
+            answer_count: q.answer_count,
+            solved: q.accepted_answer_id.is_some(),
+            locked: q.is_locked(),
+            deleted: q.is_deleted(),
+            is_owner,
+            can_edit: viewer.is_some_and(|v| q.can_edit(v)),
+            vote: VoteView {
+                action: format!("/questions/{}/vote", q.id),
+                score: q.score,
+                up: q.up_count,
+                down: q.down_count,
+                mine: mine.to_string(),
+                can_vote: viewer.is_some() && !is_owner && !q.is_locked() && !q.is_deleted(),
+            },
+        }
+    }
+}
+
+/// The list page's current filters, for links that keep them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ListState {
+    pub q: String,
+    pub tag: String,
+    pub sort: String,
+}
+
+impl ListState {
+    #[must_use]
+    pub fn url(&self, base: &str, sort: Option<Sort>, page: u64) -> String {
+        let sort: &str = match sort {
+            Some(s) => s.as_str(),
+            None => &self.sort,
+        };
+        let sort = if sort == "newest" { "" } else { sort };
+        let page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
+        url_with(
+            base,
+            &[
+                ("q", &self.q),
+                ("tag", &self.tag),
+                ("sort", sort),
+                ("page", &page),
+            ],
+        )
+    }
+}
+
+/// # Errors
+/// When the template fails to render.
+pub fn index(
+    v: &TeraView,
+    page: &Page,
+    base: &str,
+    state: &ListState,
+    list: &ListPage,
+    tag_info: Option<serde_json::Value>,
+) -> Result<Response> {
+    let pager = Pager::new(list.page, list.pages, |n| state.url(base, None, n));
+    let sorts: Vec<serde_json::Value> = [Sort::Newest, Sort::Votes, Sort::Active, Sort::Unanswered]
+        .into_iter()
+        .map(|s| {
+            data!({
+                "key": s.as_str(),
+                "url": state.url(base, Some(s), 1),
+                "active": s.as_str() == state.sort,
+            })
+        })
+        .collect();
+    page.render(
+        v,
+        "questions/index.html",
+        data!({
+            "questions": QuestionItem::list(list),
+            "total": list.total,
+            "capped": list.capped,
+            "pager": pager,
+            "state": state,
+            "sorts": sorts,
+            "tag_info": tag_info,
+        }),
+    )
+}
+
+/// # Errors
+/// When the template fails to render.
+pub fn form(
+    v: &TeraView,
+    page: &Page,
+    action: &str,
+    form: &QuestionParams,
+    errors: &FieldErrors,
+    editing: Option<&str>,
+    status: StatusCode,
+) -> Result<Response> {
+    page.render_status(
+        v,
+        status,
+        "questions/form.html",
+        data!({ "action": action, "form": form, "errors": errors, "editing_url": editing }),
+    )
+}
+
+/// # Errors
+/// When the template fails to render.
+pub fn show(
+    v: &TeraView,
+    page: &Page,
+    question: &QuestionView,
+    answers: &[AnswerView],
+    answer_form: &str,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Result<Response> {
+    page.render_status(
+        v,
+        status,
+        "questions/show.html",
+        data!({
+            "question": question,
+            "answers": answers,
+            "answer_form": { "body": answer_form },
+            "errors": errors,
+        }),
+    )
+}

@@ -1,0 +1,191 @@
+//! Lists, sorting, tags, search, pagination and the home page.
+use crate::support::{
+    html::{main_for_snapshot, text, texts},
+    TestApp,
+};
+
+#[tokio::test]
+async fn sorts_order_the_list() {
+    let app = TestApp::new().await;
+    let a = app.create_user("alpha").await;
+    let old = app
+        .question(&a, "The oldest question here", "sorting")
+        .await;
+    let mid = app
+        .question(&a, "The middle question here", "sorting")
+        .await;
+    let new = app
+        .question(&a, "The newest question here", "sorting")
+        .await;
+    nightcoder::db::Sql::new("UPDATE questions SET score = 7 WHERE id = ?")
+        .push_bind("", [sea_orm::Value::from(mid.id)])
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    app.answer(&a, &old, "an answer makes it active").await;
+    let client = app.client();
+    let titles = |html: String| texts(&html, ".question-row h3 a");
+    assert_eq!(
+        titles(client.get("/questions").await.text()),
+        [
+            "The newest question here",
+            "The middle question here",
+            "The oldest question here"
+        ]
+    );
+    assert_eq!(
+        titles(client.get("/questions?sort=votes").await.text())[0],
+        "The middle question here"
+    );
+    assert_eq!(
+        titles(client.get("/questions?sort=active").await.text())[0],
+        "The oldest question here"
+    );
+    assert_eq!(
+        titles(client.get("/questions?sort=unanswered").await.text()),
+        ["The newest question here", "The middle question here"]
+    );
+    // nonsense falls back instead of failing
+    assert_eq!(
+        client.get("/questions?sort=%27;DROP").await.status_code(),
+        200
+    );
+    let _ = new;
+}
+
+#[tokio::test]
+async fn tags_have_counts_and_their_own_lists() {
+    let app = TestApp::new().await;
+    let a = app.create_user("tagger").await;
+    app.question(&a, "Question about rust only", "rust").await;
+    app.question(&a, "Question about rust and async", "rust async")
+        .await;
+    app.question(&a, "Question about python here", "python")
+        .await;
+    let client = app.client();
+    let tags = client.get("/tags").await.text();
+    assert_eq!(texts(&tags, ".tag"), ["rust", "async", "python"]);
+    assert!(tags.contains("2 questions"));
+    let rust = client.get("/tags/rust").await;
+    assert_eq!(rust.status_code(), 200);
+    assert_eq!(texts(&rust.text(), ".question-row h3 a").len(), 2);
+    assert_eq!(text(&rust.text(), "h1"), "Questions tagged [rust]");
+    assert_eq!(client.get("/tags/RUST").await.status_code(), 200);
+    assert_eq!(client.get("/tags/nonexistent").await.status_code(), 404);
+    assert_eq!(client.get("/tags/%3Cscript%3E").await.status_code(), 404);
+    let filtered = client.get("/questions?tag=async").await.text();
+    assert_eq!(
+        texts(&filtered, ".question-row h3 a"),
+        ["Question about rust and async"]
+    );
+}
+
+#[tokio::test]
+async fn search_is_ranked_covers_answers_and_survives_hostile_input() {
+    let app = TestApp::new().await;
+    let a = app.create_user("searcher").await;
+    let title_hit = app
+        .question(&a, "Tokio runtime panics on shutdown", "tokio")
+        .await;
+    let other = app
+        .question(&a, "Unrelated question about css grids", "css")
+        .await;
+    app.answer(&a, &other, "Mentions tokio in passing only")
+        .await;
+    app.question(&a, "Cyrillic: как настроить логирование", "logging")
+        .await;
+    let client = app.client();
+    let hits = texts(
+        &client.get("/questions?q=tokio").await.text(),
+        ".question-row h3 a",
+    );
+    assert_eq!(
+        hits,
+        [
+            "Tokio runtime panics on shutdown",
+            "Unrelated question about css grids"
+        ],
+        "title beats answer"
+    );
+    let hits = texts(
+        &client.get("/questions?q=%22runtime+panics%22").await.text(),
+        ".question-row h3 a",
+    );
+    assert_eq!(hits, ["Tokio runtime panics on shutdown"]);
+    let hits = texts(
+        &client
+            .get("/questions?q=%D0%BB%D0%BE%D0%B3%D0%B8%D1%80%D0%BE%D0%B2%D0%B0%D0%BD%D0%B8%D0%B5")
+            .await
+            .text(),
+        ".question-row h3 a",
+    );
+    assert_eq!(hits, ["Cyrillic: как настроить логирование"]);
+    for hostile in [
+        "%27+OR+1%3D1+--",
+        "%25%27%3BDROP+TABLE+questions%3B--",
+        "%5C",
+        "%22",
+        "NEAR(%22a%22",
+        "*",
+        "-",
+        "a%20OR%20",
+        "%00",
+    ] {
+        let res = client.get(&format!("/questions?q={hostile}")).await;
+        assert_eq!(res.status_code(), 200, "{hostile}");
+    }
+    assert_eq!(
+        app.reload_question(title_hit.id).await.id,
+        title_hit.id,
+        "table still there"
+    );
+    // search results keep the query in pagination links, encoded
+    let html = client
+        .get("/questions?q=tokio%20%26%20friends")
+        .await
+        .text();
+    assert!(html.contains(r#"value="tokio &amp; friends""#));
+}
+
+#[tokio::test]
+async fn deep_pages_are_clamped() {
+    let app = TestApp::new().await;
+    let a = app.create_user("pager").await;
+    for i in 0..25 {
+        app.question(&a, &format!("Paginated question number {i:02}"), "paging")
+            .await;
+    }
+    let client = app.client();
+    let p2 = client.get("/questions?page=2").await.text();
+    assert_eq!(texts(&p2, ".question-row").len(), 5);
+    for page in ["99999999999999999999999", "-3", "abc", "3", "0"] {
+        let res = client.get(&format!("/questions?page={page}")).await;
+        assert_eq!(res.status_code(), 200, "{page}");
+    }
+    let last = client.get("/questions?page=987654321").await.text();
+    assert_eq!(
+        texts(&last, ".question-row").len(),
+        5,
+        "clamped to the last page"
+    );
+    assert!(last.contains(r#"aria-current="page">2<"#));
+}
+
+#[tokio::test]
+async fn the_home_page_shows_latest_questions_top_users_and_stats() {
+    let app = TestApp::new().await;
+    let a = app.create_user("homer").await;
+    let q = app.question(&a, "Shown on the home page", "home").await;
+    app.answer(&a, &q, "and answered").await;
+    let html = app.client().get("/").await.text();
+    assert_eq!(
+        texts(&html, "#latest-questions .question-row h3 a"),
+        ["Shown on the home page"]
+    );
+    assert_eq!(texts(&html, "#top-contributors li a"), ["homer"]);
+    assert_eq!(
+        texts(&html, "#community-stats dd"),
+        ["1", "1", "1", "0", "0"]
+    );
+    insta::assert_snapshot!("home_en", main_for_snapshot(&html));
+}

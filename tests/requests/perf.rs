@@ -1,0 +1,84 @@
+//! The performance budget: every page runs the same number of SQL queries
+//! whatever the amount of data, and never more than 8.
+use crate::support::{client::queries, Client, TestApp};
+
+async fn measure(client: &Client, paths: &[String]) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    for path in paths {
+        let res = client.get(path).await;
+        assert_eq!(res.status_code(), 200, "{path}");
+        out.push((path.clone(), queries(&res)));
+    }
+    out
+}
+
+#[tokio::test]
+async fn pages_run_a_constant_number_of_queries() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let q = app
+        .question(&author, "The question we keep measuring", "rust perf")
+        .await;
+    let helper = app.create_user("helper").await;
+    app.answer(&helper, &q, "a first answer").await;
+    let (_, logged_in) = app.login_as("viewer").await;
+    let anonymous = app.client();
+    let paths: Vec<String> = [
+        "/",
+        "/questions",
+        "/questions?sort=votes",
+        "/questions?sort=active",
+        "/questions?sort=unanswered",
+        "/questions?tag=rust",
+        "/questions?q=measuring",
+        "/questions?page=2",
+        "/tags",
+        "/tags/rust",
+        "/users/author",
+        &q.url(),
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    let small_anon = measure(&anonymous, &paths).await;
+    let small_user = measure(&logged_in, &paths).await;
+
+    // much more of everything: questions, answers (on the measured question
+    // too), tags, users
+    for i in 0..40 {
+        let u = app.create_user(&format!("user{i}")).await;
+        let qi = app
+            .question(
+                &u,
+                &format!("Another question measuring load {i}"),
+                &format!("rust tag{} perf", i % 7),
+            )
+            .await;
+        for j in 0..2 {
+            app.answer(&helper, &qi, &format!("answer {j} to {i}"))
+                .await;
+        }
+        app.answer(
+            &u,
+            &q,
+            &format!("one more answer on the measured question {i}"),
+        )
+        .await;
+    }
+    let big_anon = measure(&anonymous, &paths).await;
+    let big_user = measure(&logged_in, &paths).await;
+
+    for (small, big) in [(&small_anon, &big_anon), (&small_user, &big_user)] {
+        for ((path, before), (_, after)) in small.iter().zip(big.iter()) {
+            assert_eq!(
+                before, after,
+                "{path}: {before} queries with little data, {after} with more"
+            );
+            assert!(*after <= 8, "{path}: {after} queries");
+        }
+    }
+    eprintln!("queries per page (anonymous / logged in):");
+    for ((path, a), (_, u)) in big_anon.iter().zip(big_user.iter()) {
+        eprintln!("  {path:<40} {a} / {u}");
+    }
+}
