@@ -22,6 +22,7 @@ use crate::{
     initializers::view_engine::{self, ViewEngineInitializer},
     settings::Settings,
     tasks,
+    votes::{ReputationRules, SqlVoteRepository, Votes},
     web::{self, query_count},
 };
 
@@ -56,7 +57,13 @@ impl Hooks for App {
                 &settings.uploads_dir,
             )?));
         }
-        ctx.db.set_metric_callback(|_| query_count::record());
+        ctx.db
+            .set_metric_callback(|info| query_count::record(info.statement));
+        let votes = Votes::new(
+            SqlVoteRepository::new(ctx.db.clone()),
+            ReputationRules::new(settings.reputation.clone()),
+        );
+        ctx.shared_store.insert(Arc::new(votes));
         ctx.shared_store.insert(Arc::new(settings));
         ctx.shared_store.insert(view_engine::build()?);
         crate::passwords::warm_up();
@@ -88,6 +95,8 @@ impl Hooks for App {
             .add_route(controllers::questions::routes())
             .add_route(controllers::answers::routes())
             .add_route(controllers::tags::routes())
+            .add_route(controllers::votes::routes())
+            .add_route(controllers::leaderboard::routes())
     }
 
     async fn before_run(ctx: &AppContext) -> Result<()> {
@@ -116,6 +125,9 @@ impl Hooks for App {
 
 /// Every table the app owns, children before parents.
 pub const TABLES: &[&str] = &[
+    "reputation_daily",
+    "reputation_events",
+    "votes",
     "question_tags",
     "tags",
     "answers",

@@ -74,3 +74,71 @@ async fn no_account_exists_by_default() {
     let app = TestApp::new().await;
     assert_eq!(users::Entity::find().count(&app.ctx.db).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn reputation_verify_fails_on_drift_and_rebuild_repairs_it() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let voter = app.create_user("voter").await;
+    let q = app
+        .question(&author, "A question for the integrity tasks", "tasks")
+        .await;
+    nightcoder::votes::Votes::get(&app.ctx)
+        .cast(
+            voter.id,
+            nightcoder::votes::Target::question(q.id),
+            nightcoder::votes::Direction::Up,
+        )
+        .await
+        .unwrap();
+    run(&app, "reputation:verify", &[]).await.unwrap();
+    // drift: a cached total and a tally edited behind the ledger's back
+    nightcoder::db::Sql::new("UPDATE users SET reputation = reputation + 7 WHERE id = ?")
+        .push_bind("", [sea_orm::Value::from(author.id)])
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    nightcoder::db::Sql::new("UPDATE questions SET up_count = 9 WHERE id = ?")
+        .push_bind("", [sea_orm::Value::from(q.id)])
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    assert!(run(&app, "reputation:verify", &[]).await.is_err());
+    run(&app, "reputation:rebuild", &[]).await.unwrap();
+    run(&app, "reputation:verify", &[]).await.unwrap();
+    assert_eq!(app.reload_user(author.id).await.reputation, 6);
+    assert_eq!(app.reload_question(q.id).await.up_count, 1);
+}
+
+#[tokio::test]
+async fn seed_bulk_fills_an_empty_database_consistently() {
+    let app = TestApp::new().await;
+    run(
+        &app,
+        "seed:bulk",
+        &[
+            ("users", "30"),
+            ("questions", "60"),
+            ("answers", "150"),
+            ("votes", "400"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(users::Entity::find().count(&app.ctx.db).await.unwrap(), 30);
+    app.assert_ledger_consistent().await;
+    let client = app.client();
+    for path in [
+        "/",
+        "/questions?q=rust",
+        "/leaderboard?period=month",
+        "/tags",
+        "/users/user3",
+    ] {
+        assert_eq!(client.get(path).await.status_code(), 200, "{path}");
+    }
+    assert!(
+        run(&app, "seed:bulk", &[("users", "3")]).await.is_err(),
+        "refuses a non-empty database"
+    );
+}

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_users;
 mod m20261121_000002_forum;
+mod m20261121_000003_votes;
 mod sql;
 
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_users::Migration),
             Box::new(m20261121_000002_forum::Migration),
+            Box::new(m20261121_000003_votes::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -11,6 +11,7 @@ use crate::{
     },
     text::normalize_newlines,
     views,
+    votes::Votes,
     web::{
         auth::wants_json_headers,
         flash::{self, Kind},
@@ -166,7 +167,7 @@ async fn destroy(
         Ok(found) => found,
         Err(status) => return page.error(&v, status),
     };
-    answers::soft_delete(&ctx.db, answer.id, me.id).await?;
+    answers::soft_delete(&ctx.db, &Votes::get(&ctx), answer.id, me.id).await?;
     Ok(flash::redirect(
         &question.url(),
         Kind::Info,
@@ -186,7 +187,7 @@ async fn accept(
     let Some(id) = parse_id(&id) else {
         return page.not_found(&v);
     };
-    let outcome = match answers::toggle_accept(&ctx.db, id, &me).await {
+    let outcome = match answers::toggle_accept(&ctx.db, &Votes::get(&ctx), id, &me).await {
         Ok(outcome) => outcome,
         Err(AnswerError::NotFound) => return page.not_found(&v),
         Err(AnswerError::Forbidden | AnswerError::Locked) => return page.forbidden(&v),

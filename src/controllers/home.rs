@@ -23,6 +23,7 @@ async fn index(
         &ListFilter {
             page: 1,
             per_page: Some(10),
+            latest_only: true,
             ..Default::default()
         },
     )

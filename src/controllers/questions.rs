@@ -320,7 +320,7 @@ async fn destroy(
     if !question.can_edit(&me) {
         return page.forbidden(&v);
     }
-    questions::soft_delete(&ctx.db, question.id, me.id).await?;
+    questions::soft_delete(&ctx.db, &votes::Votes::get(&ctx), question.id, me.id).await?;
     Ok(flash::redirect(
         "/questions",
         Kind::Info,

@@ -6,7 +6,12 @@ use serde::{Deserialize, Serialize};
 
 pub use super::_entities::answers::{self, ActiveModel, Column, Entity, Model};
 use super::{counters, questions};
-use crate::{db::Sql, search, web::CurrentUser};
+use crate::{
+    db::Sql,
+    search,
+    votes::{Reason, Target, Votes},
+    web::CurrentUser,
+};
 
 /// The answer form.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -234,6 +239,7 @@ impl Model {
 /// `NotFound`, `Forbidden` (not the owner), `Locked`.
 pub async fn toggle_accept(
     db: &DatabaseConnection,
+    votes: &Votes,
     answer_id: i64,
     actor: &CurrentUser,
 ) -> Result<AcceptOutcome, AnswerError> {
@@ -262,14 +268,16 @@ pub async fn toggle_accept(
     let outcome = if answer.is_accepted {
         set_accepted(&txn, question.id, None).await?;
         counters::add(&txn, counters::SOLVED, -1).await?;
-        crate::votes::acceptance_changed(&txn, &question, Some(answer.id), None).await?;
+        crate::votes::acceptance_changed(votes, &txn, &[answer.id], actor.id).await?;
         AcceptOutcome::Unaccepted
     } else {
         set_accepted(&txn, question.id, Some(answer.id)).await?;
         if previous.is_none() {
             counters::add(&txn, counters::SOLVED, 1).await?;
         }
-        crate::votes::acceptance_changed(&txn, &question, previous, Some(answer.id)).await?;
+        let mut moved: Vec<i64> = previous.into_iter().collect();
+        moved.push(answer.id);
+        crate::votes::acceptance_changed(votes, &txn, &moved, actor.id).await?;
         AcceptOutcome::Accepted
     };
     txn.commit().await?;
@@ -316,7 +324,12 @@ pub async fn set_accepted(
 ///
 /// # Errors
 /// On database errors.
-pub async fn soft_delete(db: &DatabaseConnection, id: i64, actor_id: i64) -> ModelResult<bool> {
+pub async fn soft_delete(
+    db: &DatabaseConnection,
+    votes: &Votes,
+    id: i64,
+    actor_id: i64,
+) -> ModelResult<bool> {
     let txn = crate::db::write_txn(db).await?;
     let Some(answer) = Entity::find_by_id(id).one(&txn).await? else {
         txn.rollback().await?;
@@ -338,7 +351,7 @@ pub async fn soft_delete(db: &DatabaseConnection, id: i64, actor_id: i64) -> Mod
     let now = Utc::now().fixed_offset();
     if answer.is_accepted {
         set_accepted(&txn, question.id, None).await?;
-        crate::votes::acceptance_changed(&txn, &question, Some(answer.id), None).await?;
+        crate::votes::acceptance_changed(votes, &txn, &[answer.id], actor_id).await?;
         if !question.is_deleted() {
             counters::add(&txn, counters::SOLVED, -1).await?;
         }
@@ -357,9 +370,48 @@ pub async fn soft_delete(db: &DatabaseConnection, id: i64, actor_id: i64) -> Mod
         counters::add(&txn, counters::ANSWERS, -1).await?;
     }
     search::reindex_question(&txn, question.id).await?;
-    crate::votes::answer_deleted(&txn, &answer, actor_id).await?;
+    crate::votes::post_visibility_changed(
+        votes,
+        &txn,
+        Target::answer(answer.id),
+        Reason::PostDeleted,
+        actor_id,
+    )
+    .await?;
     txn.commit().await?;
     Ok(true)
+}
+
+/// An answer in a user's list: the question it answers.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct UserAnswerRow {
+    pub id: i64,
+    pub score: i32,
+    pub is_accepted: bool,
+    pub created_at: DateTimeWithTimeZone,
+    pub question_id: i64,
+    pub question_title: String,
+    pub question_slug: String,
+}
+
+/// The latest live answers of `user_id` under live questions.
+///
+/// # Errors
+/// On database errors.
+pub async fn latest_by_user(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    limit: u64,
+) -> ModelResult<Vec<UserAnswerRow>> {
+    let mut q = Sql::new(
+        "SELECT a.id, a.score, a.is_accepted, a.created_at, q.id AS question_id, q.title AS question_title,          q.slug AS question_slug FROM answers a JOIN questions q ON q.id = a.question_id          WHERE a.user_id = ? AND a.deleted_at IS NULL AND q.deleted_at IS NULL ORDER BY a.id DESC LIMIT ?",
+    );
+    q.push_bind("", [Value::from(user_id), Value::from(limit as i64)]);
+    Ok(
+        UserAnswerRow::find_by_statement(q.build(db.get_database_backend()))
+            .all(db)
+            .await?,
+    )
 }
 
 impl ActiveModelBehavior for ActiveModel {}

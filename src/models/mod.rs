@@ -7,6 +7,7 @@ pub mod questions;
 pub mod sessions;
 pub mod tags;
 pub mod users;
+pub mod votes;
 
 /// True when `err` is a unique-constraint violation (both databases).
 #[must_use]

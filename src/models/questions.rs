@@ -285,7 +285,12 @@ impl Model {
 ///
 /// # Errors
 /// On database errors.
-pub async fn soft_delete(db: &DatabaseConnection, id: i64, actor_id: i64) -> ModelResult<bool> {
+pub async fn soft_delete(
+    db: &DatabaseConnection,
+    votes: &crate::votes::Votes,
+    id: i64,
+    actor_id: i64,
+) -> ModelResult<bool> {
     let txn = crate::db::write_txn(db).await?;
     let Some(question) = Model::lock(&txn, id).await?.filter(|q| !q.is_deleted()) else {
         txn.rollback().await?;
@@ -319,7 +324,14 @@ pub async fn soft_delete(db: &DatabaseConnection, id: i64, actor_id: i64) -> Mod
     active.updated_at = Set(now);
     active.update(&txn).await?;
     search::reindex_question(&txn, id).await?;
-    crate::votes::question_deleted(&txn, &question, actor_id).await?;
+    crate::votes::question_visibility_changed(
+        votes,
+        &txn,
+        id,
+        crate::votes::Reason::PostDeleted,
+        actor_id,
+    )
+    .await?;
     txn.commit().await?;
     Ok(true)
 }

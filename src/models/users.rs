@@ -4,7 +4,7 @@ use loco_rs::prelude::*;
 use sea_orm::{
     sea_query::{ExprTrait, Func},
     ActiveValue::Set,
-    Condition,
+    Condition, FromQueryResult,
 };
 use serde::{Deserialize, Serialize};
 
@@ -332,5 +332,41 @@ impl Model {
             .limit(n)
             .all(db)
             .await?)
+    }
+}
+
+/// What a profile shows about a user's activity.
+#[derive(Debug, Clone, Default, sea_orm::FromQueryResult, Serialize)]
+pub struct ActivityCounts {
+    pub questions: i64,
+    pub answers: i64,
+    pub accepted: i64,
+}
+
+impl Model {
+    /// The user's live questions, answers and accepted answers (one query).
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn activity(&self, db: &impl ConnectionTrait) -> ModelResult<ActivityCounts> {
+        let mut q = crate::db::Sql::new(
+            "SELECT (SELECT COUNT(*) FROM questions WHERE user_id = ? AND deleted_at IS NULL) AS questions, \
+             (SELECT COUNT(*) FROM answers WHERE user_id = ? AND deleted_at IS NULL) AS answers, \
+             (SELECT COUNT(*) FROM answers WHERE user_id = ? AND deleted_at IS NULL AND is_accepted) AS accepted",
+        );
+        q.push_bind(
+            "",
+            [
+                sea_orm::Value::from(self.id),
+                sea_orm::Value::from(self.id),
+                sea_orm::Value::from(self.id),
+            ],
+        );
+        Ok(
+            ActivityCounts::find_by_statement(q.build(db.get_database_backend()))
+                .one(db)
+                .await?
+                .unwrap_or_default(),
+        )
     }
 }

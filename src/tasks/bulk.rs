@@ -469,6 +469,8 @@ pub async fn seed(ctx: &AppContext, plan: &Plan) -> Result<String> {
 
     derive_forum_columns(&ctx.db).await?;
     mark("counts and accepted answers", &mut report);
+    crate::votes::bulk::seed_votes(ctx, plan.votes, plan.users, &mut rng).await?;
+    mark("votes and ledger", &mut report);
     search::reindex_all_questions(&ctx.db).await?;
     mark("search index", &mut report);
     counters::recount(&ctx.db).await?;

@@ -162,10 +162,38 @@ async fn seed_forum(ctx: &AppContext) -> Result<()> {
                 .map_err(Error::from)?;
             ids.push(answer.id);
         }
+        // a few votes so that reputation, scores and leaderboards have data
+        let votes = crate::votes::Votes::get(ctx);
+        for name in ["admin", "moderator", "alice", "boris", "carol"] {
+            let voter = users::Model::find_by_username(&ctx.db, name)
+                .await?
+                .ok_or(Error::NotFound)?;
+            let _ = votes
+                .cast(
+                    voter.id,
+                    crate::votes::Target::question(question.id),
+                    crate::votes::Direction::Up,
+                )
+                .await;
+            if let Some(first) = ids.first() {
+                let _ = votes
+                    .cast(
+                        voter.id,
+                        crate::votes::Target::answer(*first),
+                        crate::votes::Direction::Up,
+                    )
+                    .await;
+            }
+        }
         if let Some(i) = accepted {
-            answers::toggle_accept(&ctx.db, ids[*i], &CurrentUser::from_model(&author))
-                .await
-                .map_err(Error::from)?;
+            answers::toggle_accept(
+                &ctx.db,
+                &crate::votes::Votes::get(ctx),
+                ids[*i],
+                &CurrentUser::from_model(&author),
+            )
+            .await
+            .map_err(Error::from)?;
         }
     }
     Ok(())

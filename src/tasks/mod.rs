@@ -4,6 +4,7 @@ use loco_rs::task::Tasks;
 pub mod admin;
 pub mod bulk;
 pub mod demo;
+pub mod reputation;
 pub mod sessions;
 
 pub fn register(tasks: &mut Tasks) {
@@ -11,4 +12,6 @@ pub fn register(tasks: &mut Tasks) {
     tasks.register(sessions::Purge);
     tasks.register(demo::SeedDemo);
     tasks.register(bulk::SeedBulk);
+    tasks.register(reputation::Verify);
+    tasks.register(reputation::Rebuild);
 }

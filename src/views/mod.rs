@@ -1,5 +1,6 @@
 //! Rust presenters: view-models and one render function per page.
 pub mod auth;
+pub mod leaderboard;
 pub mod questions;
 pub mod shared;
 pub mod users;

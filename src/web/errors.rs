@@ -116,3 +116,15 @@ pub async fn pages(State(views): State<TeraView>, req: Request, next: Next) -> R
     out.extensions_mut().insert(Rendered);
     out
 }
+
+/// A JSON error for the progressive-enhancement path, already final.
+#[must_use]
+pub fn json_error(status: StatusCode, message: String) -> Response {
+    let mut res = (
+        status,
+        axum::Json(json!({ "error": message, "status": status.as_u16() })),
+    )
+        .into_response();
+    res.extensions_mut().insert(Rendered);
+    res
+}

@@ -20,9 +20,11 @@ tokio::task_local! {
     static COUNTER: Arc<AtomicU32>;
 }
 
-/// Called from the database metric callback.
-pub fn record() {
+/// Called from the database metric callback for every statement; logs it
+/// at trace level under `nightcoder::sql` (`RUST_LOG=nightcoder::sql=trace`).
+pub fn record(statement: &sea_orm::Statement) {
     let _ = COUNTER.try_with(|c| c.fetch_add(1, Ordering::Relaxed));
+    tracing::trace!(target: "nightcoder::sql", sql = %statement.sql);
 }
 
 pub const HEADER: &str = "x-query-count";

@@ -9,4 +9,5 @@ mod perf;
 mod profile;
 mod questions;
 mod sessions;
+mod votes;
 mod xss;

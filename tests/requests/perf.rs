@@ -35,6 +35,10 @@ async fn pages_run_a_constant_number_of_queries() {
         "/tags",
         "/tags/rust",
         "/users/author",
+        "/users/author/reputation",
+        "/leaderboard",
+        "/leaderboard?period=week",
+        "/leaderboard?period=month",
         &q.url(),
     ]
     .iter()

@@ -140,3 +140,39 @@ impl TestApp {
         self.db.is_postgres()
     }
 }
+
+impl TestApp {
+    /// `reputation:verify`: every cached total matches the ledger and every
+    /// tally its votes.
+    pub async fn assert_ledger_consistent(&self) {
+        let (users, posts) = nightcoder::votes::ledger::verify(&self.ctx.db)
+            .await
+            .expect("verify runs");
+        assert!(
+            users.is_empty(),
+            "cached reputation differs from the ledger: {users:?}"
+        );
+        assert!(posts.is_empty(), "tallies differ from votes: {posts:?}");
+    }
+
+    /// Gives `user` reputation through the ledger (a moderator adjustment).
+    pub async fn grant(&self, user: &nightcoder::models::users::Model, points: i64) {
+        use nightcoder::votes::{repository::VoteRepository, Votes};
+        let votes = Votes::get(&self.ctx);
+        let mut tx = votes.repo().begin().await.unwrap();
+        votes
+            .adjust(
+                &mut tx,
+                user.id,
+                points,
+                "test setup",
+                user.id,
+                chrono::Utc::now().date_naive(),
+            )
+            .await
+            .unwrap();
+        nightcoder::votes::repository::VoteTx::commit(tx)
+            .await
+            .unwrap();
+    }
+}

@@ -56,6 +56,9 @@ pub struct ListFilter {
     /// 1-based; clamped to the last page.
     pub page: u64,
     pub per_page: Option<u64>,
+    /// First page only, no count (profiles and the home page show the latest
+    /// few and link to the full list).
+    pub latest_only: bool,
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -153,14 +156,18 @@ pub async fn list(db: &impl ConnectionTrait, filter: &ListFilter) -> Result<List
     let backend = db.get_database_backend();
     let per_page = filter.per_page.unwrap_or(PER_PAGE).clamp(1, 100);
 
-    let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1");
-    from_where(&mut count, backend, filter);
-    count.push_bind(" LIMIT ?) capped", [Value::from(COUNT_CAP as i64 + 1)]);
-    let counted = Count::find_by_statement(count.build(backend))
-        .one(db)
-        .await?
-        .map_or(0, |c| c.n);
-    let counted = u64::try_from(counted).unwrap_or(0);
+    let counted = if filter.latest_only {
+        0
+    } else {
+        let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1");
+        from_where(&mut count, backend, filter);
+        count.push_bind(" LIMIT ?) capped", [Value::from(COUNT_CAP as i64 + 1)]);
+        let n = Count::find_by_statement(count.build(backend))
+            .one(db)
+            .await?
+            .map_or(0, |c| c.n);
+        u64::try_from(n).unwrap_or(0)
+    };
     let capped = counted > COUNT_CAP;
     let total = counted.min(COUNT_CAP);
     let pages = total.div_ceil(per_page).clamp(1, MAX_PAGES);

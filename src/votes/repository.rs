@@ -1,0 +1,224 @@
+//! The storage port of the votes module.
+//!
+//! `VoteRepository::begin` opens a unit of work; everything a rule needs is
+//! read and written through it and becomes visible only at `commit`. The
+//! SQL implementation is one database transaction in which reads of the
+//! target and of the author lock those rows (PostgreSQL) or run under
+//! SQLite's `BEGIN IMMEDIATE`, so concurrent votes apply one after the
+//! other and cached counters are only ever incremented, never recomputed
+//! from a stale read.
+use std::future::Future;
+
+use chrono::NaiveDate;
+use sea_orm::DbErr;
+
+use super::{rules::VoterInfo, Direction, Tally, Target};
+
+/// Why a ledger row exists; stored as text, shown through Fluent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reason {
+    Upvote,
+    Downvote,
+    VoteWithdrawn,
+    VoteChanged,
+    Accepted,
+    Unaccepted,
+    PostDeleted,
+    PostRestored,
+    VoterSuspended,
+    VoterRestored,
+    Moderator,
+}
+
+impl Reason {
+    pub const ALL: [Self; 11] = [
+        Self::Upvote,
+        Self::Downvote,
+        Self::VoteWithdrawn,
+        Self::VoteChanged,
+        Self::Accepted,
+        Self::Unaccepted,
+        Self::PostDeleted,
+        Self::PostRestored,
+        Self::VoterSuspended,
+        Self::VoterRestored,
+        Self::Moderator,
+    ];
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Upvote => "upvote",
+            Self::Downvote => "downvote",
+            Self::VoteWithdrawn => "vote_withdrawn",
+            Self::VoteChanged => "vote_changed",
+            Self::Accepted => "accepted",
+            Self::Unaccepted => "unaccepted",
+            Self::PostDeleted => "post_deleted",
+            Self::PostRestored => "post_restored",
+            Self::VoterSuspended => "voter_suspended",
+            Self::VoterRestored => "voter_restored",
+            Self::Moderator => "moderator",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// Which rule produced a row. Only `Vote` rows count towards the daily cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    Vote,
+    Accept,
+    Moderation,
+    Adjustment,
+}
+
+impl Source {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Vote => "vote",
+            Self::Accept => "accept",
+            Self::Moderation => "moderation",
+            Self::Adjustment => "adjustment",
+        }
+    }
+}
+
+/// One append-only row of the reputation ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerEntry {
+    pub user_id: i64,
+    pub delta: i64,
+    pub reason: Reason,
+    pub source: Source,
+    pub vote_id: Option<i64>,
+    pub target: Option<Target>,
+    pub actor_id: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// A post as the vote rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetInfo {
+    pub author_id: i64,
+    /// Not deleted (nor, for an answer, its question).
+    pub live: bool,
+    /// Locked (for an answer: its question is).
+    pub locked: bool,
+}
+
+/// A stored vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredVote {
+    pub id: i64,
+    pub direction: Direction,
+}
+
+/// Whose votes to reconcile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every vote on these posts.
+    Targets(Vec<Target>),
+    /// Every vote this user cast.
+    Voter(i64),
+}
+
+/// The ledger state of one vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoteState {
+    pub vote_id: i64,
+    /// The post's author: every row of a vote is theirs.
+    pub author_id: i64,
+    /// What the vote rules gave (rows from `Source::Vote`).
+    pub earned: i64,
+    /// What deletions, restorations and suspensions added since.
+    pub adjusted: i64,
+    /// True when the voter is active and the post is live: only then does
+    /// the vote count.
+    pub counts: bool,
+}
+
+/// The ledger state of one answer's acceptance bonus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AcceptState {
+    pub answer_id: i64,
+    pub author_id: i64,
+    /// Sum of the acceptance rows of this answer.
+    pub net: i64,
+    /// Accepted, live, on a live question, and not a self-answer.
+    pub counts: bool,
+}
+
+/// Opens units of work.
+pub trait VoteRepository: Send + Sync {
+    type Tx: VoteTx;
+
+    fn begin(&self) -> impl Future<Output = Result<Self::Tx, DbErr>> + Send;
+}
+
+/// One unit of work: reads lock, writes are visible after `commit`.
+pub trait VoteTx: Send {
+    /// The post, locked for the rest of the unit.
+    fn target(
+        &mut self,
+        target: Target,
+    ) -> impl Future<Output = Result<Option<TargetInfo>, DbErr>> + Send;
+    fn voter(
+        &mut self,
+        user_id: i64,
+    ) -> impl Future<Output = Result<Option<VoterInfo>, DbErr>> + Send;
+    fn current(
+        &mut self,
+        voter_id: i64,
+        target: Target,
+    ) -> impl Future<Output = Result<Option<StoredVote>, DbErr>> + Send;
+    fn insert_vote(
+        &mut self,
+        voter_id: i64,
+        target: Target,
+        dir: Direction,
+    ) -> impl Future<Output = Result<i64, DbErr>> + Send;
+    fn update_vote(
+        &mut self,
+        vote_id: i64,
+        dir: Direction,
+    ) -> impl Future<Output = Result<(), DbErr>> + Send;
+    fn delete_vote(&mut self, vote_id: i64) -> impl Future<Output = Result<(), DbErr>> + Send;
+    /// Adds to the post's up/down counts and returns the new tally.
+    fn add_tally(
+        &mut self,
+        target: Target,
+        up: i32,
+        down: i32,
+    ) -> impl Future<Output = Result<Tally, DbErr>> + Send;
+    /// Sum of every ledger row of a vote.
+    fn vote_net(&mut self, vote_id: i64) -> impl Future<Output = Result<i64, DbErr>> + Send;
+    /// Locks a user's row (their reputation and daily totals change next).
+    fn lock_user(&mut self, user_id: i64) -> impl Future<Output = Result<(), DbErr>> + Send;
+    /// The user's vote income on `day` so far (the cap's input).
+    fn daily_vote_total(
+        &mut self,
+        user_id: i64,
+        day: NaiveDate,
+    ) -> impl Future<Output = Result<i64, DbErr>> + Send;
+    /// Appends rows and moves the cached totals with them.
+    fn append(
+        &mut self,
+        entries: &[LedgerEntry],
+        day: NaiveDate,
+    ) -> impl Future<Output = Result<(), DbErr>> + Send;
+    fn vote_states(
+        &mut self,
+        scope: &Scope,
+    ) -> impl Future<Output = Result<Vec<VoteState>, DbErr>> + Send;
+    fn accept_states(
+        &mut self,
+        answer_ids: &[i64],
+    ) -> impl Future<Output = Result<Vec<AcceptState>, DbErr>> + Send;
+    fn commit(self) -> impl Future<Output = Result<(), DbErr>> + Send;
+}

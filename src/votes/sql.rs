@@ -1,0 +1,462 @@
+//! The sea-orm `VoteRepository`: one database transaction per unit of work.
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, Value,
+};
+
+use super::{
+    repository::{
+        AcceptState, LedgerEntry, Scope, Source, StoredVote, TargetInfo, VoteRepository, VoteState,
+        VoteTx,
+    },
+    rules::VoterInfo,
+    Direction, Kind, Tally, Target,
+};
+use crate::{
+    db::{write_txn, Sql},
+    models::_entities::{reputation_events, votes},
+    models::users::Role,
+};
+
+#[derive(Clone, Debug)]
+pub struct SqlVoteRepository {
+    db: DatabaseConnection,
+}
+
+impl SqlVoteRepository {
+    #[must_use]
+    pub const fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+enum Conn<'a> {
+    Owned(DatabaseTransaction),
+    Borrowed(&'a DatabaseTransaction),
+}
+
+/// A unit of work: its own transaction, or a caller's (the forum's accept
+/// and delete run their changes and the ledger's in one transaction).
+pub struct SqlTx<'a> {
+    conn: Conn<'a>,
+}
+
+impl<'a> SqlTx<'a> {
+    /// Joins a transaction the caller commits.
+    #[must_use]
+    pub const fn borrowed(txn: &'a DatabaseTransaction) -> Self {
+        Self {
+            conn: Conn::Borrowed(txn),
+        }
+    }
+
+    #[must_use]
+    pub fn conn(&self) -> &DatabaseTransaction {
+        match &self.conn {
+            Conn::Owned(t) => t,
+            Conn::Borrowed(t) => t,
+        }
+    }
+
+    fn backend(&self) -> DatabaseBackend {
+        self.conn().get_database_backend()
+    }
+}
+
+impl VoteRepository for SqlVoteRepository {
+    type Tx = SqlTx<'static>;
+
+    async fn begin(&self) -> Result<SqlTx<'static>, DbErr> {
+        Ok(SqlTx {
+            conn: Conn::Owned(write_txn(&self.db).await?),
+        })
+    }
+}
+
+#[derive(FromQueryResult)]
+struct TargetRow {
+    author_id: i64,
+    live: bool,
+    locked: bool,
+}
+
+#[derive(FromQueryResult)]
+struct UserRow {
+    reputation: i64,
+    role: String,
+    deleted_at: Option<sea_orm::prelude::DateTimeWithTimeZone>,
+    suspended_until: Option<sea_orm::prelude::DateTimeWithTimeZone>,
+}
+
+#[derive(FromQueryResult)]
+struct VoteRow {
+    id: i64,
+    value: i16,
+}
+
+#[derive(FromQueryResult)]
+struct Sum {
+    n: Option<i64>,
+}
+
+#[derive(FromQueryResult)]
+struct TallyRow {
+    up_count: i32,
+    down_count: i32,
+}
+
+#[derive(FromQueryResult)]
+struct StateRow {
+    vote_id: i64,
+    author_id: i64,
+    earned: Option<i64>,
+    adjusted: Option<i64>,
+    counts: i32,
+}
+
+#[derive(FromQueryResult)]
+struct AcceptRow {
+    answer_id: i64,
+    author_id: i64,
+    net: Option<i64>,
+    counts: i32,
+}
+
+const fn table(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Question => "questions",
+        Kind::Answer => "answers",
+        Kind::Review => "reviews",
+    }
+}
+
+/// `1` when a vote's voter is active and its post live (SQL fragment; binds
+/// `now` once).
+const COUNTS: &str =
+    "CASE WHEN vu.deleted_at IS NULL AND (vu.suspended_until IS NULL OR vu.suspended_until <= ?) \
+    AND CASE v.target_kind \
+      WHEN 1 THEN (q.id IS NOT NULL AND q.deleted_at IS NULL) \
+      WHEN 2 THEN (a.id IS NOT NULL AND a.deleted_at IS NULL AND aq.deleted_at IS NULL) \
+      ELSE 1 = 0 END \
+    THEN 1 ELSE 0 END";
+
+impl VoteTx for SqlTx<'_> {
+    async fn target(&mut self, target: Target) -> Result<Option<TargetInfo>, DbErr> {
+        let pg = self.backend() == DatabaseBackend::Postgres;
+        let mut q = match target.kind {
+            Kind::Question => Sql::new(
+                "SELECT user_id AS author_id, (deleted_at IS NULL) AS live, (locked_at IS NOT NULL) AS locked \
+                 FROM questions WHERE id = ?",
+            ),
+            Kind::Answer => Sql::new(
+                "SELECT a.user_id AS author_id, (a.deleted_at IS NULL AND q.deleted_at IS NULL) AS live, \
+                 (q.locked_at IS NOT NULL) AS locked FROM answers a JOIN questions q ON q.id = a.question_id \
+                 WHERE a.id = ?",
+            ),
+            Kind::Review => Sql::new(
+                "SELECT user_id AS author_id, (deleted_at IS NULL) AS live, (1 = 0) AS locked FROM reviews WHERE id = ?",
+            ),
+        };
+        q.push_bind("", [Value::from(target.id)]);
+        if pg {
+            // the voted row only: concurrent votes on it queue here
+            q.push(match target.kind {
+                Kind::Answer => " FOR UPDATE OF a",
+                _ => " FOR UPDATE",
+            });
+        }
+        let row = TargetRow::find_by_statement(q.build(self.backend()))
+            .one(self.conn())
+            .await?;
+        Ok(row.map(|r| TargetInfo {
+            author_id: r.author_id,
+            live: r.live,
+            locked: r.locked,
+        }))
+    }
+
+    async fn voter(&mut self, user_id: i64) -> Result<Option<VoterInfo>, DbErr> {
+        let mut q = Sql::new(
+            "SELECT reputation, role, deleted_at, suspended_until FROM users WHERE id = ?",
+        );
+        q.push_bind("", [Value::from(user_id)]);
+        let now = Utc::now();
+        let row = UserRow::find_by_statement(q.build(self.backend()))
+            .one(self.conn())
+            .await?;
+        Ok(row.map(|u| VoterInfo {
+            reputation: u.reputation,
+            staff: Role::parse(&u.role).is_some_and(|r| r >= Role::Moderator),
+            active: u.deleted_at.is_none() && u.suspended_until.is_none_or(|t| t <= now),
+        }))
+    }
+
+    async fn current(
+        &mut self,
+        voter_id: i64,
+        target: Target,
+    ) -> Result<Option<StoredVote>, DbErr> {
+        let mut q = Sql::new(
+            "SELECT id, value FROM votes WHERE user_id = ? AND target_kind = ? AND target_id = ?",
+        );
+        q.push_bind(
+            "",
+            [
+                Value::from(voter_id),
+                Value::from(target.kind.code()),
+                Value::from(target.id),
+            ],
+        );
+        let row = VoteRow::find_by_statement(q.build(self.backend()))
+            .one(self.conn())
+            .await?;
+        Ok(row.map(|v| StoredVote {
+            id: v.id,
+            direction: Direction::from_value(v.value),
+        }))
+    }
+
+    async fn insert_vote(
+        &mut self,
+        voter_id: i64,
+        target: Target,
+        dir: Direction,
+    ) -> Result<i64, DbErr> {
+        let now = Utc::now().fixed_offset();
+        let vote = votes::ActiveModel {
+            user_id: Set(voter_id),
+            target_kind: Set(target.kind.code()),
+            target_id: Set(target.id),
+            value: Set(dir.value()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.conn())
+        .await?;
+        Ok(vote.id)
+    }
+
+    async fn update_vote(&mut self, vote_id: i64, dir: Direction) -> Result<(), DbErr> {
+        Sql::new("UPDATE votes SET value = ?, updated_at = ? WHERE id = ?")
+            .push_bind(
+                "",
+                [
+                    Value::from(dir.value()),
+                    Value::from(Utc::now().fixed_offset()),
+                    Value::from(vote_id),
+                ],
+            )
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_vote(&mut self, vote_id: i64) -> Result<(), DbErr> {
+        Sql::new("DELETE FROM votes WHERE id = ?")
+            .push_bind("", [Value::from(vote_id)])
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    async fn add_tally(&mut self, target: Target, up: i32, down: i32) -> Result<Tally, DbErr> {
+        let mut q = Sql::new("UPDATE ");
+        q.push(table(target.kind)).push_bind(
+            " SET up_count = up_count + ?, down_count = down_count + ?, score = score + ? WHERE id = ? \
+             RETURNING up_count, down_count",
+            [Value::from(up), Value::from(down), Value::from(up - down), Value::from(target.id)],
+        );
+        let row = TallyRow::find_by_statement(q.build(self.backend()))
+            .one(self.conn())
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("vote target".into()))?;
+        Ok(Tally {
+            up: row.up_count,
+            down: row.down_count,
+        })
+    }
+
+    async fn vote_net(&mut self, vote_id: i64) -> Result<i64, DbErr> {
+        let mut q = Sql::new(
+            "SELECT CAST(SUM(delta) AS BIGINT) AS n FROM reputation_events WHERE vote_id = ?",
+        );
+        q.push_bind("", [Value::from(vote_id)]);
+        Ok(Sum::find_by_statement(q.build(self.backend()))
+            .one(self.conn())
+            .await?
+            .and_then(|s| s.n)
+            .unwrap_or(0))
+    }
+
+    async fn lock_user(&mut self, user_id: i64) -> Result<(), DbErr> {
+        if self.backend() == DatabaseBackend::Postgres {
+            Sql::new("SELECT id FROM users WHERE id = ? FOR UPDATE")
+                .push_bind("", [Value::from(user_id)])
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn daily_vote_total(&mut self, user_id: i64, day: NaiveDate) -> Result<i64, DbErr> {
+        let mut q =
+            Sql::new("SELECT vote_total AS n FROM reputation_daily WHERE user_id = ? AND day = ?");
+        q.push_bind("", [Value::from(user_id), Value::from(day)]);
+        Ok(Sum::find_by_statement(q.build(self.backend()))
+            .one(self.conn())
+            .await?
+            .and_then(|s| s.n)
+            .unwrap_or(0))
+    }
+
+    async fn append(&mut self, entries: &[LedgerEntry], day: NaiveDate) -> Result<(), DbErr> {
+        append_rows(self.conn(), entries, day).await
+    }
+
+    async fn vote_states(&mut self, scope: &Scope) -> Result<Vec<VoteState>, DbErr> {
+        let mut q = Sql::new(
+            "SELECT v.id AS vote_id, e.user_id AS author_id, \
+             CAST(SUM(CASE WHEN e.source = 'vote' THEN e.delta ELSE 0 END) AS BIGINT) AS earned, \
+             CAST(SUM(CASE WHEN e.source = 'vote' THEN 0 ELSE e.delta END) AS BIGINT) AS adjusted, \
+             MAX(",
+        );
+        q.push_bind(COUNTS, [Value::from(Utc::now().fixed_offset())]);
+        q.push(
+            ") AS counts FROM votes v JOIN reputation_events e ON e.vote_id = v.id \
+             JOIN users vu ON vu.id = v.user_id \
+             LEFT JOIN questions q ON v.target_kind = 1 AND q.id = v.target_id \
+             LEFT JOIN answers a ON v.target_kind = 2 AND a.id = v.target_id \
+             LEFT JOIN questions aq ON aq.id = a.question_id WHERE ",
+        );
+        match scope {
+            Scope::Voter(id) => {
+                q.push_bind("v.user_id = ?", [Value::from(*id)]);
+            }
+            Scope::Targets(targets) => {
+                if targets.is_empty() {
+                    return Ok(Vec::new());
+                }
+                q.push("(");
+                for (i, t) in targets.iter().enumerate() {
+                    q.push(if i == 0 { "" } else { " OR " });
+                    q.push_bind(
+                        "(v.target_kind = ? AND v.target_id = ?)",
+                        [Value::from(t.kind.code()), Value::from(t.id)],
+                    );
+                }
+                q.push(")");
+            }
+        }
+        q.push(" GROUP BY v.id, e.user_id ORDER BY v.id");
+        let rows = StateRow::find_by_statement(q.build(self.backend()))
+            .all(self.conn())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| VoteState {
+                vote_id: r.vote_id,
+                author_id: r.author_id,
+                earned: r.earned.unwrap_or(0),
+                adjusted: r.adjusted.unwrap_or(0),
+                counts: r.counts == 1,
+            })
+            .collect())
+    }
+
+    async fn accept_states(&mut self, answer_ids: &[i64]) -> Result<Vec<AcceptState>, DbErr> {
+        if answer_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = Sql::new(
+            "SELECT a.id AS answer_id, a.user_id AS author_id, \
+             CASE WHEN a.is_accepted AND a.deleted_at IS NULL AND q.deleted_at IS NULL AND a.user_id <> q.user_id \
+             THEN 1 ELSE 0 END AS counts, \
+             (SELECT CAST(SUM(e.delta) AS BIGINT) FROM reputation_events e WHERE e.target_kind = 2 \
+             AND e.target_id = a.id AND e.vote_id IS NULL AND e.source IN ('accept', 'moderation')) AS net \
+             FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.id IN ",
+        );
+        q.push_in(answer_ids.iter().map(|id| Value::from(*id)));
+        let rows = AcceptRow::find_by_statement(q.build(self.backend()))
+            .all(self.conn())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AcceptState {
+                answer_id: r.answer_id,
+                author_id: r.author_id,
+                net: r.net.unwrap_or(0),
+                counts: r.counts == 1,
+            })
+            .collect())
+    }
+
+    async fn commit(self) -> Result<(), DbErr> {
+        match self.conn {
+            Conn::Owned(t) => t.commit().await,
+            Conn::Borrowed(_) => Ok(()),
+        }
+    }
+}
+
+/// Appends ledger rows and moves the cached totals with them: the user's
+/// reputation and their per-day rollup, both by atomic increments.
+///
+/// # Errors
+/// On database errors.
+pub async fn append_rows(
+    db: &impl ConnectionTrait,
+    entries: &[LedgerEntry],
+    day: NaiveDate,
+) -> Result<(), DbErr> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now().fixed_offset();
+    let rows = entries.iter().map(|e| reputation_events::ActiveModel {
+        user_id: Set(e.user_id),
+        delta: Set(i32::try_from(e.delta).unwrap_or(i32::MAX)),
+        reason: Set(e.reason.as_str().to_string()),
+        source: Set(e.source.as_str().to_string()),
+        vote_id: Set(e.vote_id),
+        target_kind: Set(e.target.map(|t| t.kind.code())),
+        target_id: Set(e.target.map(|t| t.id)),
+        actor_id: Set(e.actor_id),
+        note: Set(e.note.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    });
+    reputation_events::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    // one cached-total update per user, in id order
+    let mut per_user: Vec<(i64, i64, i64)> = Vec::new();
+    for e in entries {
+        let vote = if e.source == Source::Vote { e.delta } else { 0 };
+        match per_user.iter_mut().find(|(u, _, _)| *u == e.user_id) {
+            Some(row) => {
+                row.1 += e.delta;
+                row.2 += vote;
+            }
+            None => per_user.push((e.user_id, e.delta, vote)),
+        }
+    }
+    per_user.sort_unstable();
+    for (user_id, total, vote_total) in per_user {
+        Sql::new("UPDATE users SET reputation = reputation + ? WHERE id = ?")
+            .push_bind("", [Value::from(total), Value::from(user_id)])
+            .execute(db)
+            .await?;
+        Sql::new(
+            "INSERT INTO reputation_daily (user_id, day, total, vote_total) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (user_id, day) DO UPDATE SET total = reputation_daily.total + excluded.total, \
+             vote_total = reputation_daily.vote_total + excluded.vote_total",
+        )
+        .push_bind("", [Value::from(user_id), Value::from(day), Value::from(total), Value::from(vote_total)])
+        .execute(db)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,370 @@
+//! Voting over HTTP: forms, JSON, refusals, reputation, concurrency.
+use std::sync::Arc;
+
+use nightcoder::models::votes::votes as vote_rows;
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::support::{client::location, html::text, Client, TestApp, PASSWORD};
+
+async fn vote(client: &Client, path: &str, direction: &str) -> axum_test::TestResponse {
+    client.post(path, &[("direction", direction)]).await
+}
+
+async fn vote_json(client: &Client, path: &str, direction: &str) -> axum_test::TestResponse {
+    let token = client.token().await;
+    client
+        .send(
+            client
+                .request(axum::http::Method::POST, path)
+                .add_header("accept", "application/json")
+                .form(&[("csrf_token", token.as_str()), ("direction", direction)]),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn voting_without_javascript_returns_to_the_post_and_pays_the_author() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let q = app
+        .question(&author, "Worth an upvote, surely?", "votes")
+        .await;
+    let a = app
+        .answer(&author, &q, "a self-answer, votable by others")
+        .await;
+    let (_, client) = app.login_as("voter").await;
+    client.get(&q.url()).await;
+    let res = vote(&client, &format!("/questions/{}/vote", q.id), "up").await;
+    assert_eq!(res.status_code(), 303);
+    assert_eq!(location(&res), format!("{}#question", q.url()));
+    let res = vote(&client, &format!("/answers/{}/vote", a.id), "up").await;
+    assert_eq!(location(&res), format!("{}#answer-{}", q.url(), a.id));
+    assert_eq!(app.reload_user(author.id).await.reputation, 1 + 5 + 10);
+    let page = client.get(&q.url()).await.text();
+    assert_eq!(text(&page, "#question [data-score]"), "1");
+    assert!(
+        page.contains(r#"aria-pressed="true""#),
+        "the viewer's own vote is shown"
+    );
+    app.assert_ledger_consistent().await;
+}
+
+#[tokio::test]
+async fn the_json_path_toggles_and_switches() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let q = app
+        .question(&author, "Toggle me with JavaScript", "votes")
+        .await;
+    let (voter, client) = app.login_as("voter").await;
+    app.grant(&voter, 20).await;
+    client.get(&q.url()).await;
+    let path = format!("/questions/{}/vote", q.id);
+    let body: serde_json::Value = vote_json(&client, &path, "up").await.json();
+    assert_eq!(
+        body,
+        serde_json::json!({ "score": 1, "up": 1, "down": 0, "user_vote": "up" })
+    );
+    let body: serde_json::Value = vote_json(&client, &path, "down").await.json();
+    assert_eq!(
+        body,
+        serde_json::json!({ "score": -1, "up": 0, "down": 1, "user_vote": "down" })
+    );
+    let body: serde_json::Value = vote_json(&client, &path, "down").await.json();
+    assert_eq!(
+        body,
+        serde_json::json!({ "score": 0, "up": 0, "down": 0, "user_vote": null })
+    );
+    assert_eq!(app.reload_user(author.id).await.reputation, 1);
+    assert_eq!(
+        vote_rows::Entity::find().count(&app.ctx.db).await.unwrap(),
+        0
+    );
+    let history = client.get("/users/author/reputation").await.text();
+    for reason in ["Voted up", "Vote changed", "Voted down", "Vote withdrawn"] {
+        assert!(history.contains(reason), "{reason}");
+    }
+    app.assert_ledger_consistent().await;
+}
+
+#[tokio::test]
+async fn refusals_are_clear_and_change_nothing() {
+    let app = TestApp::new().await;
+    let (author, own) = app.login_as("author").await;
+    let q = app
+        .question(&author, "A question to refuse votes on", "votes")
+        .await;
+    own.get(&q.url()).await;
+    let path = format!("/questions/{}/vote", q.id);
+    let res = vote_json(&own, &path, "up").await;
+    assert_eq!(res.status_code(), 403);
+    assert_eq!(
+        res.json::<serde_json::Value>()["error"],
+        "You cannot vote on your own post."
+    );
+    let res = vote(&own, &path, "up").await;
+    assert_eq!(
+        res.status_code(),
+        303,
+        "without JavaScript: back to the post with a message"
+    );
+    let back = location(&res);
+    let page = own.get(back.split('#').next().unwrap()).await.text();
+    assert!(page.contains("You cannot vote on your own post."));
+
+    let (_, newbie) = app.login_as("newbie").await;
+    newbie.get("/").await;
+    let res = vote_json(&newbie, &path, "down").await;
+    assert_eq!(res.status_code(), 403);
+    assert_eq!(
+        res.json::<serde_json::Value>()["error"],
+        "This vote needs 15 reputation."
+    );
+    let res = vote_json(&newbie, &path, "sideways").await;
+    assert_eq!(res.status_code(), 400);
+    assert_eq!(vote(&newbie, &path, "sideways").await.status_code(), 400);
+    assert_eq!(
+        vote_json(&newbie, "/questions/98765/vote", "up")
+            .await
+            .status_code(),
+        404
+    );
+    assert_eq!(
+        vote(&newbie, "/answers/98765/vote", "up")
+            .await
+            .status_code(),
+        404
+    );
+
+    nightcoder::db::Sql::new("UPDATE questions SET locked_at = created_at WHERE id = ?")
+        .push_bind("", [sea_orm::Value::from(q.id)])
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    let res = vote_json(&newbie, &path, "up").await;
+    assert_eq!(res.status_code(), 403);
+    assert_eq!(
+        res.json::<serde_json::Value>()["error"],
+        "This post is locked: votes are closed."
+    );
+
+    let anonymous = app.client();
+    anonymous.get("/login").await;
+    let res = vote(&anonymous, &path, "up").await;
+    assert_eq!(res.status_code(), 303);
+    assert_eq!(location(&res), "/login");
+    assert_eq!(vote_json(&anonymous, &path, "up").await.status_code(), 401);
+    assert_eq!(
+        anonymous.get(&path).await.status_code(),
+        405,
+        "no voting by GET"
+    );
+
+    assert_eq!(app.reload_user(author.id).await.reputation, 1);
+    assert_eq!(
+        vote_rows::Entity::find().count(&app.ctx.db).await.unwrap(),
+        0
+    );
+    app.assert_ledger_consistent().await;
+}
+
+#[tokio::test]
+async fn accepting_pays_fifteen_moving_it_moves_them_and_self_answers_pay_nothing() {
+    let app = TestApp::new().await;
+    let (asker, owner) = app.login_as("asker").await;
+    let q = app
+        .question(&asker, "Which one earns the fifteen?", "accept")
+        .await;
+    let h1 = app.create_user("first").await;
+    let h2 = app.create_user("second").await;
+    let a1 = app.answer(&h1, &q, "first").await;
+    let a2 = app.answer(&h2, &q, "second").await;
+    let own = app.answer(&asker, &q, "my own").await;
+    owner.get(&q.url()).await;
+    let accept = |id: i64| format!("/answers/{id}/accept");
+    owner.post(&accept(a1.id), &[]).await;
+    assert_eq!(app.reload_user(h1.id).await.reputation, 16);
+    owner.post(&accept(a2.id), &[]).await;
+    assert_eq!(app.reload_user(h1.id).await.reputation, 1);
+    assert_eq!(app.reload_user(h2.id).await.reputation, 16);
+    owner.post(&accept(own.id), &[]).await;
+    assert_eq!(app.reload_user(h2.id).await.reputation, 1);
+    assert_eq!(
+        app.reload_user(asker.id).await.reputation,
+        1,
+        "no points for a self-answer"
+    );
+    // an accept/un-accept loop earns nothing
+    for _ in 0..10 {
+        owner.post(&accept(a1.id), &[]).await;
+    }
+    assert_eq!(app.reload_user(h1.id).await.reputation, 1);
+    app.assert_ledger_consistent().await;
+}
+
+#[tokio::test]
+async fn deleting_posts_reverses_their_reputation() {
+    let app = TestApp::new().await;
+    let (asker, owner) = app.login_as("asker").await;
+    let q = app
+        .question(&asker, "Votes vanish with the post", "delete")
+        .await;
+    let (helper, helper_client) = app.login_as("helper").await;
+    let a = app.answer(&helper, &q, "a good answer").await;
+    let (_, voter) = app.login_as("voter").await;
+    voter.get("/").await;
+    vote(&voter, &format!("/answers/{}/vote", a.id), "up").await;
+    vote(&voter, &format!("/questions/{}/vote", q.id), "up").await;
+    owner.get(&q.url()).await;
+    owner.post(&format!("/answers/{}/accept", a.id), &[]).await;
+    assert_eq!(app.reload_user(helper.id).await.reputation, 1 + 10 + 15);
+    assert_eq!(app.reload_user(asker.id).await.reputation, 1 + 5);
+    helper_client.get(&q.url()).await;
+    helper_client
+        .post(&format!("/answers/{}/delete", a.id), &[])
+        .await;
+    assert_eq!(app.reload_user(helper.id).await.reputation, 1);
+    assert!(
+        app.reload_question(q.id).await.accepted_answer_id.is_none(),
+        "solved follows the answer"
+    );
+    owner
+        .post(&format!("/questions/{}/delete", q.id), &[])
+        .await;
+    assert_eq!(app.reload_user(asker.id).await.reputation, 1);
+    let history = owner.get("/users/asker/reputation").await.text();
+    assert!(history.contains("Post deleted"));
+    app.assert_ledger_consistent().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_users_upvote_one_answer_at_once() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let q = app
+        .question(&author, "Everybody votes at the same time", "race")
+        .await;
+    let a = app.answer(&author, &q, "the answer everyone likes").await;
+    let mut clients = Vec::new();
+    for i in 0..50 {
+        let user = app.create_user(&format!("voter{i:02}")).await;
+        let client = app.http_client();
+        client.login(&user.username, PASSWORD).await;
+        client.token().await;
+        clients.push(Arc::new(client));
+    }
+    let path = format!("/answers/{}/vote", a.id);
+    let requests = clients.iter().map(|c| {
+        let (c, path) = (c.clone(), path.clone());
+        async move { vote(&c, &path, "up").await.status_code() }
+    });
+    let statuses = futures_util::future::join_all(requests).await;
+    assert!(
+        statuses.iter().all(|s| *s == 303),
+        "no errors: {statuses:?}"
+    );
+    let a = app.reload_answer(a.id).await;
+    assert_eq!((a.score, a.up_count), (50, 50));
+    // 50 × 10 points, but at most 200 a day from votes
+    assert_eq!(app.reload_user(author.id).await.reputation, 1 + 200);
+    app.assert_ledger_consistent().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_identical_clicks_leave_one_vote_or_none() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let q = app
+        .question(&author, "Double clicks everywhere", "race")
+        .await;
+    let client = Arc::new(app.http_client());
+    let voter = app.create_user("clicker").await;
+    client.login(&voter.username, PASSWORD).await;
+    client.token().await;
+    let path = format!("/questions/{}/vote", q.id);
+    let requests = (0..20).map(|_| {
+        let (c, path) = (client.clone(), path.clone());
+        async move { vote(&c, &path, "up").await.status_code() }
+    });
+    let statuses = futures_util::future::join_all(requests).await;
+    assert!(
+        statuses.iter().all(|s| *s == 303),
+        "no errors: {statuses:?}"
+    );
+    let votes = vote_rows::Entity::find().count(&app.ctx.db).await.unwrap();
+    let q = app.reload_question(q.id).await;
+    // 20 toggles in some order: an even number of clicks ends where it began
+    assert_eq!(votes, 0);
+    assert_eq!(q.score, 0);
+    assert_eq!(app.reload_user(author.id).await.reputation, 1);
+    app.assert_ledger_consistent().await;
+}
+
+#[tokio::test]
+async fn leaderboards_rank_by_period_with_the_viewers_rank() {
+    let app = TestApp::new().await;
+    let alice = app.create_user("alice").await;
+    let bob = app.create_user("bob").await;
+    let (carol, viewer) = app.login_as("carol").await;
+    let qa = app
+        .question(&alice, "Alice asks a good question", "lb")
+        .await;
+    let qb = app.question(&bob, "Bob asks a good question", "lb").await;
+    let ab = app.answer(&bob, &qa, "Bob answers Alice").await;
+    viewer.get("/").await;
+    vote(&viewer, &format!("/questions/{}/vote", qa.id), "up").await;
+    vote(&viewer, &format!("/questions/{}/vote", qb.id), "up").await;
+    vote(&viewer, &format!("/answers/{}/vote", ab.id), "up").await;
+    for period in ["", "?period=week", "?period=month"] {
+        let html = viewer.get(&format!("/leaderboard{period}")).await.text();
+        let names = crate::support::html::texts(&html, "#leaderboard tbody a");
+        assert_eq!(&names[..2], ["bob", "alice"], "{period}");
+    }
+    let week = viewer.get("/leaderboard?period=week").await.text();
+    assert_eq!(
+        crate::support::html::count(&week, "#leaderboard a[href='/users/carol']"),
+        0,
+        "carol earned nothing this week"
+    );
+    let all = viewer.get("/leaderboard").await.text();
+    assert!(
+        text(&all, "#my-rank").contains("#3"),
+        "{}",
+        text(&all, "#my-rank")
+    );
+    assert_eq!(
+        viewer
+            .get("/leaderboard?period=year&page=-4")
+            .await
+            .status_code(),
+        200
+    );
+    let _ = (bob, carol);
+}
+
+#[tokio::test]
+async fn reputation_history_explains_every_point() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let q = app
+        .question(&author, "History of a question's points", "history")
+        .await;
+    let (_, voter) = app.login_as("voter").await;
+    voter.get("/").await;
+    vote(&voter, &format!("/questions/{}/vote", q.id), "up").await;
+    let html = voter.get("/users/author/reputation").await.text();
+    assert_eq!(text(&html, "#total"), "6");
+    assert_eq!(
+        text(&html, "#history li"),
+        format!("+5 Voted up · question {} just now", q.title)
+    );
+    assert_eq!(
+        voter.get("/users/nobody/reputation").await.status_code(),
+        404
+    );
+    let ru = voter
+        .get_with("/users/author/reputation", ("accept-language", "ru"))
+        .await
+        .text();
+    assert!(ru.contains("Голос «за»"));
+}
