@@ -97,6 +97,8 @@ impl Hooks for App {
             .add_route(controllers::tags::routes())
             .add_route(controllers::votes::routes())
             .add_route(controllers::leaderboard::routes())
+            .add_route(controllers::reviews::routes())
+            .add_route(controllers::courses::routes())
     }
 
     async fn before_run(ctx: &AppContext) -> Result<()> {
@@ -128,6 +130,8 @@ pub const TABLES: &[&str] = &[
     "reputation_daily",
     "reputation_events",
     "votes",
+    "reviews",
+    "courses",
     "question_tags",
     "tags",
     "answers",

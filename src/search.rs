@@ -136,6 +136,68 @@ pub async fn reindex_all_questions(db: &impl ConnectionTrait) -> Result<(), DbEr
     Ok(())
 }
 
+/// Rebuilds the search document of review `id` (course name, title, body),
+/// or drops it when the review is deleted.
+///
+/// # Errors
+/// On database errors.
+pub async fn reindex_review(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            Sql::new(
+                "UPDATE reviews SET search_vector = CASE WHEN deleted_at IS NULL THEN \
+                 setweight(to_tsvector('simple', (SELECT c.name FROM courses c WHERE c.id = reviews.course_id)), 'A') || \
+                 setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', body), 'B') \
+                 ELSE NULL END",
+            )
+            .push_bind(" WHERE id = ?", [Value::from(id)])
+            .execute(db)
+            .await?;
+        }
+        _ => {
+            Sql::new("DELETE FROM reviews_fts WHERE rowid = ?")
+                .push_bind("", [Value::from(id)])
+                .execute(db)
+                .await?;
+            Sql::new(
+                "INSERT INTO reviews_fts (rowid, course, title, body) SELECT r.id, c.name, r.title, r.body \
+                 FROM reviews r JOIN courses c ON c.id = r.course_id WHERE r.id = ? AND r.deleted_at IS NULL",
+            )
+            .push_bind("", [Value::from(id)])
+            .execute(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds every review's search document (after bulk loads).
+///
+/// # Errors
+/// On database errors.
+pub async fn reindex_all_reviews(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            db.execute_unprepared(
+                "UPDATE reviews SET search_vector = setweight(to_tsvector('simple', c.name), 'A') || \
+                 setweight(to_tsvector('simple', reviews.title), 'A') || \
+                 setweight(to_tsvector('simple', reviews.body), 'B') FROM courses c \
+                 WHERE c.id = reviews.course_id AND reviews.deleted_at IS NULL",
+            )
+            .await?;
+        }
+        _ => {
+            db.execute_unprepared("DELETE FROM reviews_fts").await?;
+            db.execute_unprepared(
+                "INSERT INTO reviews_fts (rowid, course, title, body) SELECT r.id, c.name, r.title, r.body \
+                 FROM reviews r JOIN courses c ON c.id = r.course_id WHERE r.deleted_at IS NULL",
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -83,3 +83,5 @@ flash-answer-saved = The answer is saved.
 flash-answer-deleted = The answer was deleted.
 flash-answer-accepted = Answer accepted.
 flash-answer-unaccepted = Acceptance removed.
+home-latest-reviews = Latest course reviews
+home-all-reviews = All reviews →

@@ -86,3 +86,5 @@ flash-answer-saved = Ответ сохранён.
 flash-answer-deleted = Ответ удалён.
 flash-answer-accepted = Ответ принят.
 flash-answer-unaccepted = Принятие отменено.
+home-latest-reviews = Новые отзывы о курсах
+home-all-reviews = Все отзывы →

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_users;
 mod m20261121_000002_forum;
 mod m20261121_000003_votes;
+mod m20261121_000004_reviews;
 mod sql;
 
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_users::Migration),
             Box::new(m20261121_000002_forum::Migration),
             Box::new(m20261121_000003_votes::Migration),
+            Box::new(m20261121_000004_reviews::Migration),
             // inject-above (do not remove this comment)
         ]
     }

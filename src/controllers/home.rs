@@ -6,9 +6,10 @@ use crate::{
     models::{
         counters,
         questions::{self, ListFilter},
+        reviews::{self, ReviewFilter, Total},
         users,
     },
-    views::{questions::QuestionItem, shared::AuthorView},
+    views::{questions::QuestionItem, reviews::ReviewItem, shared::AuthorView},
     web::Page,
 };
 
@@ -33,6 +34,7 @@ async fn index(
         .iter()
         .map(|u| AuthorView::new(&u.username, u.reputation, u.avatar.as_deref()))
         .collect();
+    let (reviews, ..) = reviews::list(&ctx.db, &ReviewFilter::default(), 1, 5, Total::Skip).await?;
     let stats = counters::all(&ctx.db).await?;
     let stat = |name: &str| stats.get(name).copied().unwrap_or(0);
     page.render(
@@ -40,6 +42,7 @@ async fn index(
         "home/index.html",
         data!({
             "questions": QuestionItem::list(&latest),
+            "reviews": ReviewItem::list(&reviews),
             "top": top,
             "stats": {
                 "users": stat(counters::USERS),

@@ -1,12 +1,14 @@
 pub mod answers;
 pub mod auth;
 pub mod avatars;
+pub mod courses;
 pub mod home;
 pub mod lang;
 pub mod leaderboard;
 pub mod pages;
 pub mod password_reset;
 pub mod questions;
+pub mod reviews;
 pub mod settings;
 pub mod tags;
 pub mod users;

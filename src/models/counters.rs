@@ -60,6 +60,7 @@ pub async fn recount(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             SOLVED,
             "SELECT COUNT(*) FROM questions WHERE deleted_at IS NULL AND accepted_answer_id IS NOT NULL",
         ),
+        (REVIEWS, "SELECT COUNT(*) FROM reviews WHERE deleted_at IS NULL"),
     ] {
         let mut q = Sql::new("UPDATE site_counters SET value = (");
         q.push(sql).push_bind(") WHERE name = ?", [Value::from(name)]);

@@ -2,8 +2,10 @@
 pub mod _entities;
 pub mod answers;
 pub mod counters;
+pub mod courses;
 pub mod password_resets;
 pub mod questions;
+pub mod reviews;
 pub mod sessions;
 pub mod tags;
 pub mod users;

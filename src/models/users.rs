@@ -341,6 +341,7 @@ pub struct ActivityCounts {
     pub questions: i64,
     pub answers: i64,
     pub accepted: i64,
+    pub reviews: i64,
 }
 
 impl Model {
@@ -352,16 +353,10 @@ impl Model {
         let mut q = crate::db::Sql::new(
             "SELECT (SELECT COUNT(*) FROM questions WHERE user_id = ? AND deleted_at IS NULL) AS questions, \
              (SELECT COUNT(*) FROM answers WHERE user_id = ? AND deleted_at IS NULL) AS answers, \
-             (SELECT COUNT(*) FROM answers WHERE user_id = ? AND deleted_at IS NULL AND is_accepted) AS accepted",
+             (SELECT COUNT(*) FROM answers WHERE user_id = ? AND deleted_at IS NULL AND is_accepted) AS accepted, \
+             (SELECT COUNT(*) FROM reviews WHERE user_id = ? AND deleted_at IS NULL) AS reviews",
         );
-        q.push_bind(
-            "",
-            [
-                sea_orm::Value::from(self.id),
-                sea_orm::Value::from(self.id),
-                sea_orm::Value::from(self.id),
-            ],
-        );
+        q.push_bind("", std::iter::repeat_n(sea_orm::Value::from(self.id), 4));
         Ok(
             ActivityCounts::find_by_statement(q.build(db.get_database_backend()))
                 .one(db)

@@ -258,6 +258,7 @@ impl Task for SeedBulk {
             questions: arg(vars, "questions", 100_000)?,
             answers: arg(vars, "answers", 400_000)?,
             votes: arg(vars, "votes", 1_000_000)?,
+            reviews: arg(vars, "reviews", 20_000)?,
         };
         let started = Instant::now();
         let report = seed(ctx, &plan).await?;
@@ -275,6 +276,7 @@ pub struct Plan {
     pub questions: usize,
     pub answers: usize,
     pub votes: usize,
+    pub reviews: usize,
 }
 
 /// Loads `plan` into an empty database and returns a timing report.
@@ -469,9 +471,12 @@ pub async fn seed(ctx: &AppContext, plan: &Plan) -> Result<String> {
 
     derive_forum_columns(&ctx.db).await?;
     mark("counts and accepted answers", &mut report);
+    seed_reviews(&ctx.db, plan, &mut rng, origin).await?;
+    mark("courses and reviews", &mut report);
     crate::votes::bulk::seed_votes(ctx, plan.votes, plan.users, &mut rng).await?;
     mark("votes and ledger", &mut report);
     search::reindex_all_questions(&ctx.db).await?;
+    search::reindex_all_reviews(&ctx.db).await?;
     mark("search index", &mut report);
     counters::recount(&ctx.db).await?;
     if ctx.db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
@@ -479,6 +484,96 @@ pub async fn seed(ctx: &AppContext, plan: &Plan) -> Result<String> {
     }
     mark("counters", &mut report);
     Ok(report.join("\n"))
+}
+
+/// Courses (one per language and topic pair, some of them popular) and
+/// reviews, at most one per user and course; then the course aggregates.
+async fn seed_reviews(
+    db: &sea_orm::DatabaseConnection,
+    plan: &Plan,
+    rng: &mut SmallRng,
+    origin: DateTime<FixedOffset>,
+) -> Result<()> {
+    let now = Utc::now().fixed_offset();
+    let mut names = Vec::new();
+    for l in LANGS {
+        for t in TOPICS {
+            names.push(format!("{} {} Bootcamp", l.to_uppercase(), t));
+        }
+    }
+    let txn = db.begin().await?;
+    let values: Vec<Value> = names
+        .iter()
+        .flat_map(|n| {
+            [
+                Value::from(n.clone()),
+                Value::from(crate::models::courses::name_key(n)),
+                Value::from(slugify(n)),
+                Value::from(now),
+                Value::from(now),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &txn,
+        "INSERT INTO courses (name, name_key, slug, created_at, updated_at) VALUES",
+        "(?, ?, ?, ?, ?)",
+        5,
+        values,
+    )
+    .await?;
+    let mut seen = std::collections::HashSet::new();
+    let mut values = Vec::with_capacity(plan.reviews * 11);
+    let r_step = step(plan.reviews);
+    let mut made = 0usize;
+    while made < plan.reviews && seen.len() < plan.users * names.len() {
+        let user = rng.random_range(1..=plan.users) as i64;
+        // popular courses first: square the draw
+        let course = 1 + (rng.random::<f64>().powi(2) * names.len() as f64) as i64;
+        if !seen.insert((user, course)) {
+            continue;
+        }
+        let at = origin + Duration::seconds(r_step * i64::try_from(made).unwrap_or(0) + 30);
+        let (text, html) = body(rng);
+        let rating: i16 = [5, 5, 4, 4, 4, 3, 3, 2, 1][rng.random_range(0..9)];
+        values.extend([
+            Value::from(course),
+            Value::from(user),
+            Value::from(sentence(rng, 5)),
+            Value::from(crate::text::excerpt(&text, 300)),
+            Value::from(text),
+            Value::from(html),
+            Value::from(rating),
+            Value::from(0i32),
+            Value::from(0i32),
+            Value::from(0i32),
+            Value::from(at),
+            Value::from(at),
+        ]);
+        made += 1;
+    }
+    insert_rows(
+        &txn,
+        "INSERT INTO reviews (course_id, user_id, title, excerpt, body, body_html, rating, score, up_count, down_count, \
+         created_at, updated_at) VALUES",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        12,
+        values,
+    )
+    .await?;
+    for sql in [
+        "UPDATE courses SET review_count = agg.n, rating_sum = agg.total, rating_1 = agg.r1, rating_2 = agg.r2, \
+         rating_3 = agg.r3, rating_4 = agg.r4, rating_5 = agg.r5 FROM (SELECT course_id, COUNT(*) AS n, \
+         SUM(rating) AS total, SUM(CASE WHEN rating = 1 THEN 1 ELSE 0 END) AS r1, \
+         SUM(CASE WHEN rating = 2 THEN 1 ELSE 0 END) AS r2, SUM(CASE WHEN rating = 3 THEN 1 ELSE 0 END) AS r3, \
+         SUM(CASE WHEN rating = 4 THEN 1 ELSE 0 END) AS r4, SUM(CASE WHEN rating = 5 THEN 1 ELSE 0 END) AS r5 \
+         FROM reviews WHERE deleted_at IS NULL GROUP BY course_id) agg WHERE agg.course_id = courses.id",
+        "UPDATE courses SET avg_rating = CASE WHEN review_count > 0 THEN CAST(rating_sum AS DOUBLE PRECISION) / review_count ELSE 0 END",
+    ] {
+        txn.execute_unprepared(sql).await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Answer counts, activity times, accepted answers (about a third of the

@@ -137,7 +137,33 @@ const QUESTIONS: &[DemoQuestion] = &[
     ),
 ];
 
+/// (author, course as typed, title, rating, body) — two spellings of the
+/// same course on purpose: they land on one course page.
+const REVIEWS: &[(&str, &str, &str, &str, &str)] = &[
+    ("alice", "Rust in Action", "Hands-on and honest about the hard parts", "5", "The chapters on ownership finally made lifetimes click for me. Exercises are practical: a CPU emulator, a key-value store, a small network stack."),
+    ("boris", "  rust in   action", "Хорошо, но местами поверхностно", "4", "Отличные практические главы, но про async написано слишком кратко. Для старта — то, что нужно."),
+    ("carol", "Django Mastery", "Solid basics, dated deployment chapter", "3", "Models, forms and the admin are explained well. The deployment chapter still uses practices that nobody recommends anymore."),
+    ("alice", "The Missing Semester", "Every developer should take this", "5", "Shell, git, editors, debugging, profiling: the things nobody teaches you but everybody expects you to know."),
+];
+
 async fn seed_forum(ctx: &AppContext) -> Result<()> {
+    for (author, course, title, rating, body) in REVIEWS {
+        let author = users::Model::find_by_username(&ctx.db, author)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let params = crate::models::reviews::ReviewParams {
+            course: (*course).into(),
+            title: (*title).into(),
+            body: (*body).into(),
+            rating: (*rating).into(),
+        };
+        let valid = params
+            .validate(Lang::En)
+            .map_err(|e| Error::Message(format!("demo review invalid: {e:?}")))?;
+        crate::models::reviews::Model::create(&ctx.db, author.id, valid)
+            .await
+            .map_err(|e| Error::Message(format!("demo review: {e:?}")))?;
+    }
     for (author, title, body, tags, replies, accepted) in QUESTIONS {
         let author = users::Model::find_by_username(&ctx.db, author)
             .await?

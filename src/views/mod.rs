@@ -2,5 +2,6 @@
 pub mod auth;
 pub mod leaderboard;
 pub mod questions;
+pub mod reviews;
 pub mod shared;
 pub mod users;

@@ -68,12 +68,13 @@ pub async fn history(
         "SELECT e.id, e.delta, e.reason, e.created_at, e.target_kind, v.target_kind AS vote_kind, \
          COALESCE(q.id, aq.id) AS question_id, COALESCE(q.title, aq.title) AS question_title, \
          COALESCE(q.slug, aq.slug) AS question_slug, a.id AS answer_id, \
-         CAST(NULL AS BIGINT) AS review_id, CAST(NULL AS TEXT) AS review_title, e.note \
+         r.id AS review_id, r.title AS review_title, e.note \
          FROM reputation_events e \
          LEFT JOIN votes v ON v.id = e.vote_id \
          LEFT JOIN questions q ON q.id = COALESCE(v.target_id, e.target_id) AND COALESCE(v.target_kind, e.target_kind) = 1 \
          LEFT JOIN answers a ON a.id = COALESCE(v.target_id, e.target_id) AND COALESCE(v.target_kind, e.target_kind) = 2 \
          LEFT JOIN questions aq ON aq.id = a.question_id \
+         LEFT JOIN reviews r ON r.id = COALESCE(v.target_id, e.target_id) AND COALESCE(v.target_kind, e.target_kind) = 3 \
          WHERE e.user_id = ? ORDER BY e.id DESC LIMIT ? OFFSET ?",
     );
     q.push_bind(
@@ -264,7 +265,7 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<(Vec<Mismatch>, Vec<Str
     .all(db)
     .await?;
     let mut posts = Vec::new();
-    for (kind, table) in [(1, "questions"), (2, "answers")] {
+    for (kind, table) in [(1, "questions"), (2, "answers"), (3, "reviews")] {
         #[derive(FromQueryResult)]
         struct Bad {
             id: i64,
@@ -311,7 +312,7 @@ pub async fn rebuild(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
         .push(", SUM(delta), SUM(CASE WHEN source = 'vote' THEN delta ELSE 0 END) FROM reputation_events GROUP BY user_id, ")
         .push(day);
     q.execute(db).await?;
-    for (kind, table) in [(1, "questions"), (2, "answers")] {
+    for (kind, table) in [(1, "questions"), (2, "answers"), (3, "reviews")] {
         let mut q = Sql::new("UPDATE ");
         q.push(table).push_bind(
             " SET up_count = (SELECT COUNT(*) FROM votes v WHERE v.target_kind = ? AND v.target_id = ",

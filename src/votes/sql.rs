@@ -138,6 +138,7 @@ const COUNTS: &str =
     AND CASE v.target_kind \
       WHEN 1 THEN (q.id IS NOT NULL AND q.deleted_at IS NULL) \
       WHEN 2 THEN (a.id IS NOT NULL AND a.deleted_at IS NULL AND aq.deleted_at IS NULL) \
+      WHEN 3 THEN (r.id IS NOT NULL AND r.deleted_at IS NULL) \
       ELSE 1 = 0 END \
     THEN 1 ELSE 0 END";
 
@@ -328,7 +329,8 @@ impl VoteTx for SqlTx<'_> {
              JOIN users vu ON vu.id = v.user_id \
              LEFT JOIN questions q ON v.target_kind = 1 AND q.id = v.target_id \
              LEFT JOIN answers a ON v.target_kind = 2 AND a.id = v.target_id \
-             LEFT JOIN questions aq ON aq.id = a.question_id WHERE ",
+             LEFT JOIN questions aq ON aq.id = a.question_id \
+             LEFT JOIN reviews r ON v.target_kind = 3 AND r.id = v.target_id WHERE ",
         );
         match scope {
             Scope::Voter(id) => {

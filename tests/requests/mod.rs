@@ -8,6 +8,7 @@ mod password_reset;
 mod perf;
 mod profile;
 mod questions;
+mod reviews;
 mod sessions;
 mod votes;
 mod xss;

@@ -21,6 +21,13 @@ async fn pages_run_a_constant_number_of_queries() {
         .await;
     let helper = app.create_user("helper").await;
     app.answer(&helper, &q, "a first answer").await;
+    app.review(
+        &author,
+        "Measured Course",
+        "The review we keep measuring",
+        4,
+    )
+    .await;
     let (_, logged_in) = app.login_as("viewer").await;
     let anonymous = app.client();
     let paths: Vec<String> = [
@@ -39,6 +46,13 @@ async fn pages_run_a_constant_number_of_queries() {
         "/leaderboard",
         "/leaderboard?period=week",
         "/leaderboard?period=month",
+        "/reviews",
+        "/reviews?q=course",
+        "/reviews/1",
+        "/courses",
+        "/courses/measured-course",
+        "/courses/measured-course?sort=helpful",
+        "/users/author/reviews",
         &q.url(),
     ]
     .iter()

@@ -79,6 +79,62 @@ impl TestDb {
     }
 }
 
+/// The migrated template database of this test run, made once per process.
+async fn template(base: &str, admin_url: &str) -> &'static str {
+    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("nc_tpl_{}", random_suffix());
+            let conn = Database::connect(admin_url).await.unwrap_or_else(|e| {
+                panic!("PostgreSQL is not reachable at {admin_url}: {e}. Start it or unset DATABASE_URL.")
+            });
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("CREATE DATABASE (the role needs CREATEDB)");
+            let mut url = url::Url::parse(base).expect("DATABASE_URL parses");
+            url.set_path(&format!("/{name}"));
+            let db = Database::connect(url.as_str()).await.expect("connect to the template");
+            <migration::Migrator as sea_orm_migration::MigratorTrait>::up(&db, None)
+                .await
+                .expect("migrations run");
+            db.close().await.ok();
+            conn.close().await.ok();
+            // dropped when the process exits (see `drop_template`)
+            TEMPLATE_NAME.set((admin_url.to_string(), name.clone())).ok();
+            name
+        })
+        .await
+}
+
+static TEMPLATE_NAME: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+
+/// Drops this run's template database when the test binary exits.
+#[ctor::dtor]
+fn drop_template() {
+    if let Some((admin_url, name)) = TEMPLATE_NAME.get() {
+        drop_database(admin_url.clone(), name.clone());
+    }
+}
+
+fn drop_database(admin_url: String, name: String) {
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            if let Ok(conn) = Database::connect(&admin_url).await {
+                let _ = conn
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+                let _ = conn.close().await;
+            }
+        });
+    })
+    .join()
+    .ok();
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Kind::Postgres { admin_url, name } = &self.kind {

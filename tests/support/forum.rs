@@ -75,3 +75,28 @@ impl TestApp {
             .unwrap()
     }
 }
+
+impl TestApp {
+    /// A review of `course` by `author` with `rating`.
+    pub async fn review(
+        &self,
+        author: &users::Model,
+        course: &str,
+        title: &str,
+        rating: i16,
+    ) -> nightcoder::models::reviews::Model {
+        let params = nightcoder::models::reviews::ReviewParams {
+            course: course.to_string(),
+            title: title.to_string(),
+            body: body(title),
+            rating: rating.to_string(),
+        };
+        let valid = params
+            .validate(nightcoder::i18n::Lang::En)
+            .expect("valid review");
+        nightcoder::models::reviews::Model::create(&self.ctx.db, author.id, valid)
+            .await
+            .map_err(|e| format!("{e:?}"))
+            .expect("create review")
+    }
+}

@@ -3,11 +3,13 @@
 pub mod prelude;
 
 pub mod answers;
+pub mod courses;
 pub mod password_resets;
 pub mod question_tags;
 pub mod questions;
 pub mod reputation_daily;
 pub mod reputation_events;
+pub mod reviews;
 pub mod sessions;
 pub mod site_counters;
 pub mod tags;

@@ -1,9 +1,11 @@
 pub use super::answers::Entity as Answers;
+pub use super::courses::Entity as Courses;
 pub use super::password_resets::Entity as PasswordResets;
 pub use super::question_tags::Entity as QuestionTags;
 pub use super::questions::Entity as Questions;
 pub use super::reputation_daily::Entity as ReputationDaily;
 pub use super::reputation_events::Entity as ReputationEvents;
+pub use super::reviews::Entity as Reviews;
 pub use super::sessions::Entity as Sessions;
 pub use super::site_counters::Entity as SiteCounters;
 pub use super::tags::Entity as Tags;
