@@ -99,12 +99,15 @@ impl Hooks for App {
             .add_route(controllers::leaderboard::routes())
             .add_route(controllers::reviews::routes())
             .add_route(controllers::courses::routes())
+            .add_route(controllers::flags::routes())
+            .add_route(controllers::admin::routes())
     }
 
     async fn before_run(ctx: &AppContext) -> Result<()> {
         if ctx.environment == Environment::Development && Settings::get(ctx).demo_seed {
             tasks::demo::seed_if_empty(ctx).await?;
         }
+        crate::housekeeping::spawn(ctx.clone());
         Ok(())
     }
 
@@ -127,6 +130,8 @@ impl Hooks for App {
 
 /// Every table the app owns, children before parents.
 pub const TABLES: &[&str] = &[
+    "audit_logs",
+    "flags",
     "reputation_daily",
     "reputation_events",
     "votes",
@@ -155,10 +160,16 @@ pub async fn truncate_all(db: &sea_orm::DatabaseConnection) -> Result<()> {
             .await?;
         }
         _ => {
+            // the audit log refuses deletions (TRUNCATE on PostgreSQL skips
+            // row triggers); lift that for the reset only
+            db.execute_unprepared("DROP TRIGGER IF EXISTS audit_logs_no_delete")
+                .await?;
             for table in TABLES {
                 db.execute_unprepared(&format!("DELETE FROM {table}"))
                     .await?;
             }
+            db.execute_unprepared(migration::SQLITE_AUDIT_NO_DELETE)
+                .await?;
         }
     }
     Ok(())

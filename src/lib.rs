@@ -4,6 +4,7 @@ pub mod avatars;
 pub mod controllers;
 pub mod db;
 pub mod forms;
+pub mod housekeeping;
 pub mod i18n;
 pub mod initializers;
 pub mod mailers;

@@ -8,7 +8,10 @@ mod m20261121_000001_users;
 mod m20261121_000002_forum;
 mod m20261121_000003_votes;
 mod m20261121_000004_reviews;
+mod m20261121_000005_moderation;
 mod sql;
+
+pub use m20261121_000005_moderation::SQLITE_AUDIT_NO_DELETE;
 
 pub struct Migrator;
 
@@ -20,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_forum::Migration),
             Box::new(m20261121_000003_votes::Migration),
             Box::new(m20261121_000004_reviews::Migration),
+            Box::new(m20261121_000005_moderation::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -12,10 +12,14 @@ use tower_sessions::Session;
 use crate::{
     forms::FieldErrors,
     i18n::Arg,
-    models::users::{self, RegisterError, RegisterParams},
+    models::{
+        moderation,
+        users::{self, RegisterError, RegisterParams},
+    },
     passwords,
     text::{has_forbidden_chars, safe_local_path},
     views,
+    votes::Votes,
     web::{
         auth::AuthData,
         csrf,
@@ -124,6 +128,10 @@ async fn login(
         }
     };
     let now = Utc::now();
+    if user.suspended_until.is_some_and(|until| until <= now) {
+        // the suspension ran out since the last sweep: reinstate now
+        moderation::lift_expired(&ctx.db, &Votes::get(&ctx), Some(user.id), now).await?;
+    }
     if user.is_suspended(now) {
         tracing::info!(user_id = user.id, "login refused: suspended");
         let until = user

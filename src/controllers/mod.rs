@@ -1,7 +1,9 @@
+pub mod admin;
 pub mod answers;
 pub mod auth;
 pub mod avatars;
 pub mod courses;
+pub mod flags;
 pub mod home;
 pub mod lang;
 pub mod leaderboard;

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::{
     forms::FieldErrors,
     models::{
-        answers,
+        answers, audit,
         questions::{self, ListFilter, QuestionParams, Sort},
         tags,
     },
@@ -320,7 +320,17 @@ async fn destroy(
     if !question.can_edit(&me) {
         return page.forbidden(&v);
     }
-    questions::soft_delete(&ctx.db, &votes::Votes::get(&ctx), question.id, me.id).await?;
+    let audit = (question.user_id != me.id).then(|| {
+        audit::Entry::new(me.id, "post.delete", "question", question.id).user(question.user_id)
+    });
+    questions::soft_delete(
+        &ctx.db,
+        &votes::Votes::get(&ctx),
+        question.id,
+        me.id,
+        audit.as_ref(),
+    )
+    .await?;
     Ok(flash::redirect(
         "/questions",
         Kind::Info,

@@ -8,7 +8,7 @@ use crate::{
     forms::FieldErrors,
     i18n::Lang,
     models::{
-        counters, courses,
+        audit, counters, courses,
         reviews::{self, ReviewError, ReviewFilter, ReviewParams, Total},
         users,
     },
@@ -304,7 +304,9 @@ async fn destroy(
         Ok(found) => found,
         Err(status) => return page.error(&v, status),
     };
-    reviews::soft_delete(&ctx.db, &Votes::get(&ctx), review.id, me.id).await?;
+    let audit = (review.user_id != me.id)
+        .then(|| audit::Entry::new(me.id, "post.delete", "review", review.id).user(review.user_id));
+    reviews::soft_delete(&ctx.db, &Votes::get(&ctx), review.id, me.id, audit.as_ref()).await?;
     Ok(flash::redirect(
         "/reviews",
         Kind::Info,

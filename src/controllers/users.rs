@@ -79,10 +79,20 @@ async fn show(
             })
         })
         .collect();
+    let my_flags: Vec<serde_json::Value> = if profile.is_me {
+        crate::models::flags::by_user(&ctx.db, user.id, 10)
+            .await?
+            .iter()
+            .map(|f| data!({ "id": f.id, "reason": f.reason, "status": f.status, "note": f.resolution_note, "ts": f.created_at.timestamp() }))
+            .collect()
+    } else {
+        Vec::new()
+    };
     page.render(
         &v,
         "users/show.html",
         data!({
+            "my_flags": my_flags,
             "profile": profile,
             "counts": counts,
             "questions": QuestionItem::list(&recent_questions),

@@ -27,7 +27,7 @@ struct VoteForm {
 }
 
 /// Where a non-JavaScript vote returns to.
-async fn back_url(ctx: &AppContext, target: Target) -> Result<String> {
+pub async fn back_url(ctx: &AppContext, target: Target) -> Result<String> {
     Ok(match target.kind {
         crate::votes::Kind::Question => questions::Entity::find_by_id(target.id)
             .one(&ctx.db)

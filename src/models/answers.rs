@@ -1,7 +1,9 @@
 //! Answers: create, edit, accept, and the list under a question.
 use chrono::Utc;
 use loco_rs::prelude::*;
-use sea_orm::{prelude::DateTimeWithTimeZone, ActiveValue::Set, FromQueryResult, Value};
+use sea_orm::{
+    prelude::DateTimeWithTimeZone, ActiveValue::Set, DatabaseTransaction, FromQueryResult, Value,
+};
 use serde::{Deserialize, Serialize};
 
 pub use super::_entities::answers::{self, ActiveModel, Column, Entity, Model};
@@ -167,7 +169,8 @@ impl Model {
         Ok(answer)
     }
 
-    /// Applies an edit; "edited" only when the body changed.
+    /// Applies an edit; "edited" only when the body changed. A moderator's
+    /// edit is audited in the same transaction.
     ///
     /// # Errors
     /// On database errors.
@@ -196,6 +199,7 @@ impl Model {
             .execute(&txn)
             .await?;
         search::reindex_question(&txn, question_id).await?;
+        super::audit::record_edit(&txn, editor_id, "answer", answer.id, answer.user_id).await?;
         txn.commit().await?;
         Ok(answer)
     }
@@ -320,7 +324,8 @@ pub async fn set_accepted(
 }
 
 /// Soft-deletes answer `id`. An accepted answer loses its mark first (and
-/// the question its "solved"). Returns false when it was already gone.
+/// the question its "solved"); restoring does not bring the mark back.
+/// Returns false when it was already deleted.
 ///
 /// # Errors
 /// On database errors.
@@ -329,56 +334,92 @@ pub async fn soft_delete(
     votes: &Votes,
     id: i64,
     actor_id: i64,
+    audit: Option<&super::audit::Entry>,
 ) -> ModelResult<bool> {
     let txn = crate::db::write_txn(db).await?;
-    let Some(answer) = Entity::find_by_id(id).one(&txn).await? else {
-        txn.rollback().await?;
+    let changed = set_deleted(&txn, votes, id, actor_id, true).await?;
+    if changed {
+        super::audit::record_opt(&txn, audit).await?;
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// Restores a soft-deleted answer and the reputation its votes earned.
+///
+/// # Errors
+/// On database errors.
+pub async fn restore(
+    db: &DatabaseConnection,
+    votes: &Votes,
+    id: i64,
+    actor_id: i64,
+    audit: Option<&super::audit::Entry>,
+) -> ModelResult<bool> {
+    let txn = crate::db::write_txn(db).await?;
+    let changed = set_deleted(&txn, votes, id, actor_id, false).await?;
+    if changed {
+        super::audit::record_opt(&txn, audit).await?;
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// Deletes or restores answer `id` inside `txn`.
+///
+/// # Errors
+/// On database errors.
+pub async fn set_deleted(
+    txn: &DatabaseTransaction,
+    votes: &Votes,
+    id: i64,
+    actor_id: i64,
+    deleted: bool,
+) -> ModelResult<bool> {
+    let Some(answer) = Entity::find_by_id(id).one(txn).await? else {
         return Ok(false);
     };
-    let Some(question) = questions::Model::lock(&txn, answer.question_id).await? else {
-        txn.rollback().await?;
+    let Some(question) = questions::Model::lock(txn, answer.question_id).await? else {
         return Ok(false);
     };
-    // re-read under the question lock
-    let answer = Entity::find_by_id(id)
-        .one(&txn)
+    // read again under the question lock
+    let Some(answer) = Entity::find_by_id(id)
+        .one(txn)
         .await?
-        .filter(|a| !a.is_deleted());
-    let Some(answer) = answer else {
-        txn.rollback().await?;
+        .filter(|a| a.is_deleted() != deleted)
+    else {
         return Ok(false);
     };
     let now = Utc::now().fixed_offset();
-    if answer.is_accepted {
-        set_accepted(&txn, question.id, None).await?;
-        crate::votes::acceptance_changed(votes, &txn, &[answer.id], actor_id).await?;
+    if deleted && answer.is_accepted {
+        set_accepted(txn, question.id, None).await?;
+        crate::votes::acceptance_changed(votes, txn, &[answer.id], actor_id).await?;
         if !question.is_deleted() {
-            counters::add(&txn, counters::SOLVED, -1).await?;
+            counters::add(txn, counters::SOLVED, -1).await?;
         }
     }
+    let sign: i32 = if deleted { -1 } else { 1 };
     let mut active: ActiveModel = answer.clone().into();
-    active.deleted_at = Set(Some(now));
-    active.deleted_by = Set(Some(actor_id));
+    active.deleted_at = Set(deleted.then_some(now));
+    active.deleted_by = Set(deleted.then_some(actor_id));
     active.is_accepted = Set(false);
     active.updated_at = Set(now);
-    active.update(&txn).await?;
-    Sql::new("UPDATE questions SET answer_count = answer_count - 1 WHERE id = ?")
-        .push_bind("", [Value::from(question.id)])
-        .execute(&txn)
+    active.update(txn).await?;
+    Sql::new("UPDATE questions SET answer_count = answer_count + ? WHERE id = ?")
+        .push_bind("", [Value::from(sign), Value::from(question.id)])
+        .execute(txn)
         .await?;
     if !question.is_deleted() {
-        counters::add(&txn, counters::ANSWERS, -1).await?;
+        counters::add(txn, counters::ANSWERS, i64::from(sign)).await?;
     }
-    search::reindex_question(&txn, question.id).await?;
-    crate::votes::post_visibility_changed(
-        votes,
-        &txn,
-        Target::answer(answer.id),
-        Reason::PostDeleted,
-        actor_id,
-    )
-    .await?;
-    txn.commit().await?;
+    search::reindex_question(txn, question.id).await?;
+    let reason = if deleted {
+        Reason::PostDeleted
+    } else {
+        Reason::PostRestored
+    };
+    crate::votes::post_visibility_changed(votes, txn, Target::answer(answer.id), reason, actor_id)
+        .await?;
     Ok(true)
 }
 

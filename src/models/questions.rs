@@ -211,7 +211,8 @@ impl Model {
     }
 
     /// Applies an edit. "Edited" is recorded only when the title, body or
-    /// tags really changed.
+    /// tags really changed; an edit by someone other than the author (a
+    /// moderator) also gets an audit row in the same transaction.
     ///
     /// # Errors
     /// On database errors.
@@ -260,6 +261,7 @@ impl Model {
         active.updated_at = Set(now);
         let question = active.update(&txn).await?;
         search::reindex_question(&txn, id).await?;
+        super::audit::record_edit(&txn, editor_id, "question", id, question.user_id).await?;
         txn.commit().await?;
         Ok(question)
     }
@@ -280,8 +282,8 @@ impl Model {
     }
 }
 
-/// Soft-deletes question `id`: hidden everywhere, kept for moderators and
-/// for the reputation ledger. Returns false when it was already deleted.
+/// Soft-deletes question `id` (hidden everywhere, kept for moderators and
+/// the ledger). Returns false when it was already deleted.
 ///
 /// # Errors
 /// On database errors.
@@ -290,48 +292,121 @@ pub async fn soft_delete(
     votes: &crate::votes::Votes,
     id: i64,
     actor_id: i64,
+    audit: Option<&super::audit::Entry>,
 ) -> ModelResult<bool> {
     let txn = crate::db::write_txn(db).await?;
-    let Some(question) = Model::lock(&txn, id).await?.filter(|q| !q.is_deleted()) else {
-        txn.rollback().await?;
+    let changed = set_deleted(&txn, votes, id, actor_id, true).await?;
+    if changed {
+        super::audit::record_opt(&txn, audit).await?;
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// Restores a soft-deleted question: lists, counters, tags, search and the
+/// reputation it earned come back. Returns false when it was not deleted.
+///
+/// # Errors
+/// On database errors.
+pub async fn restore(
+    db: &DatabaseConnection,
+    votes: &crate::votes::Votes,
+    id: i64,
+    actor_id: i64,
+    audit: Option<&super::audit::Entry>,
+) -> ModelResult<bool> {
+    let txn = crate::db::write_txn(db).await?;
+    let changed = set_deleted(&txn, votes, id, actor_id, false).await?;
+    if changed {
+        super::audit::record_opt(&txn, audit).await?;
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// Deletes (`deleted`) or restores question `id` inside `txn`, with every
+/// cached number that depends on it.
+///
+/// # Errors
+/// On database errors.
+pub async fn set_deleted(
+    txn: &DatabaseTransaction,
+    votes: &crate::votes::Votes,
+    id: i64,
+    actor_id: i64,
+    deleted: bool,
+) -> ModelResult<bool> {
+    let Some(question) = Model::lock(txn, id)
+        .await?
+        .filter(|q| q.is_deleted() != deleted)
+    else {
         return Ok(false);
     };
+    let sign: i64 = if deleted { -1 } else { 1 };
     let now = Utc::now().fixed_offset();
     let live_answers = super::answers::Entity::find()
         .filter(super::answers::Column::QuestionId.eq(id))
         .filter(super::answers::Column::DeletedAt.is_null())
-        .count(&txn)
+        .count(txn)
         .await?;
-    let tag_ids: Vec<i64> = tags::of_question(&txn, id)
+    let tag_ids: Vec<i64> = tags::of_question(txn, id)
         .await?
         .into_iter()
         .map(|t| t.id)
         .collect();
-    tags::adjust_counts(&txn, tag_ids, -1).await?;
-    counters::add(&txn, counters::QUESTIONS, -1).await?;
+    tags::adjust_counts(txn, tag_ids, i32::try_from(sign).unwrap_or(-1)).await?;
+    counters::add(txn, counters::QUESTIONS, sign).await?;
     counters::add(
-        &txn,
+        txn,
         counters::ANSWERS,
-        -i64::try_from(live_answers).unwrap_or(0),
+        sign * i64::try_from(live_answers).unwrap_or(0),
     )
     .await?;
     if question.accepted_answer_id.is_some() {
-        counters::add(&txn, counters::SOLVED, -1).await?;
+        counters::add(txn, counters::SOLVED, sign).await?;
     }
-    let mut active: ActiveModel = question.clone().into();
-    active.deleted_at = Set(Some(now));
-    active.deleted_by = Set(Some(actor_id));
+    let mut active: ActiveModel = question.into();
+    active.deleted_at = Set(deleted.then_some(now));
+    active.deleted_by = Set(deleted.then_some(actor_id));
+    active.updated_at = Set(now);
+    active.update(txn).await?;
+    search::reindex_question(txn, id).await?;
+    let reason = if deleted {
+        crate::votes::Reason::PostDeleted
+    } else {
+        crate::votes::Reason::PostRestored
+    };
+    crate::votes::question_visibility_changed(votes, txn, id, reason, actor_id).await?;
+    Ok(true)
+}
+
+/// Locks (no new answers, votes or owner edits) or unlocks question `id`.
+/// Returns false when it already was in that state.
+///
+/// # Errors
+/// On database errors.
+pub async fn set_locked(
+    db: &DatabaseConnection,
+    id: i64,
+    actor_id: i64,
+    locked: bool,
+    audit: &super::audit::Entry,
+) -> ModelResult<bool> {
+    let txn = crate::db::write_txn(db).await?;
+    let Some(question) = Model::lock(&txn, id)
+        .await?
+        .filter(|q| q.is_locked() != locked)
+    else {
+        txn.rollback().await?;
+        return Ok(false);
+    };
+    let now = Utc::now().fixed_offset();
+    let mut active: ActiveModel = question.into();
+    active.locked_at = Set(locked.then_some(now));
+    active.locked_by = Set(locked.then_some(actor_id));
     active.updated_at = Set(now);
     active.update(&txn).await?;
-    search::reindex_question(&txn, id).await?;
-    crate::votes::question_visibility_changed(
-        votes,
-        &txn,
-        id,
-        crate::votes::Reason::PostDeleted,
-        actor_id,
-    )
-    .await?;
+    super::audit::record(&txn, audit).await?;
     txn.commit().await?;
     Ok(true)
 }

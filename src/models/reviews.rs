@@ -107,6 +107,21 @@ pub enum ReviewError {
     Db(sea_orm::DbErr),
 }
 
+impl From<ReviewError> for Error {
+    fn from(e: ReviewError) -> Self {
+        match e {
+            ReviewError::Db(e) => Self::DB(e),
+            ReviewError::Duplicate(_) => Self::BadRequest("duplicate review".into()),
+        }
+    }
+}
+
+impl From<ModelError> for ReviewError {
+    fn from(e: ModelError) -> Self {
+        Self::Db(sea_orm::DbErr::Custom(e.to_string()))
+    }
+}
+
 impl From<sea_orm::DbErr> for ReviewError {
     fn from(e: sea_orm::DbErr) -> Self {
         Self::Db(e)
@@ -244,6 +259,7 @@ impl Model {
         courses::Model::count_review(&txn, old_course, old_rating, -1).await?;
         courses::Model::count_review(&txn, course.id, review.rating, 1).await?;
         search::reindex_review(&txn, id).await?;
+        super::audit::record_edit(&txn, editor_id, "review", id, author).await?;
         txn.commit().await?;
         Ok(review)
     }
@@ -260,35 +276,93 @@ pub async fn soft_delete(
     votes: &Votes,
     id: i64,
     actor_id: i64,
-) -> ModelResult<bool> {
+    audit: Option<&super::audit::Entry>,
+) -> Result<bool, ReviewError> {
     let txn = write_txn(db).await?;
+    let changed = set_deleted(&txn, votes, id, actor_id, true).await?;
+    if changed {
+        super::audit::record_opt(&txn, audit).await?;
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// Restores a soft-deleted review, unless its author has reviewed the
+/// same course again meanwhile (`Duplicate`).
+///
+/// # Errors
+/// `Duplicate`, or a database error.
+pub async fn restore(
+    db: &DatabaseConnection,
+    votes: &Votes,
+    id: i64,
+    actor_id: i64,
+    audit: Option<&super::audit::Entry>,
+) -> Result<bool, ReviewError> {
+    let txn = write_txn(db).await?;
+    let changed = set_deleted(&txn, votes, id, actor_id, false).await?;
+    if changed {
+        super::audit::record_opt(&txn, audit).await?;
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// Deletes or restores review `id` inside `txn`.
+///
+/// # Errors
+/// `Duplicate` when a restore meets a newer review of the same course.
+pub async fn set_deleted(
+    txn: &sea_orm::DatabaseTransaction,
+    votes: &Votes,
+    id: i64,
+    actor_id: i64,
+    deleted: bool,
+) -> Result<bool, ReviewError> {
     let Some(review) = Entity::find_by_id(id)
-        .one(&txn)
+        .one(txn)
         .await?
-        .filter(|r| !r.is_deleted())
+        .filter(|r| r.is_deleted() != deleted)
     else {
-        txn.rollback().await?;
         return Ok(false);
     };
     let now = Utc::now().fixed_offset();
-    let (course_id, rating) = (review.course_id, review.rating);
+    let (course_id, rating, author) = (review.course_id, review.rating, review.user_id);
     let mut active: ActiveModel = review.into();
-    active.deleted_at = Set(Some(now));
-    active.deleted_by = Set(Some(actor_id));
+    active.deleted_at = Set(deleted.then_some(now));
+    active.deleted_by = Set(deleted.then_some(actor_id));
     active.updated_at = Set(now);
-    active.update(&txn).await?;
-    courses::Model::count_review(&txn, course_id, rating, -1).await?;
-    counters::add(&txn, counters::REVIEWS, -1).await?;
-    search::reindex_review(&txn, id).await?;
-    crate::votes::post_visibility_changed(
-        votes,
-        &txn,
-        Target::review(id),
-        Reason::PostDeleted,
-        actor_id,
-    )
-    .await?;
-    txn.commit().await?;
+    // a savepoint: on PostgreSQL a unique violation aborts the whole
+    // transaction, and the caller still needs it to find the other review
+    let savepoint = txn.begin().await?;
+    let updated = active.update(&savepoint).await;
+    if updated.is_ok() {
+        savepoint.commit().await?;
+    } else {
+        savepoint.rollback().await?;
+    }
+    if let Err(err) = updated {
+        if is_unique_violation(&err) {
+            let existing = Entity::find()
+                .filter(Column::UserId.eq(author))
+                .filter(Column::CourseId.eq(course_id))
+                .filter(Column::DeletedAt.is_null())
+                .one(txn)
+                .await?;
+            return Err(ReviewError::Duplicate(existing.map_or(0, |r| r.id)));
+        }
+        return Err(err.into());
+    }
+    let sign = if deleted { -1 } else { 1 };
+    courses::Model::count_review(txn, course_id, rating, sign).await?;
+    counters::add(txn, counters::REVIEWS, i64::from(sign)).await?;
+    search::reindex_review(txn, id).await?;
+    let reason = if deleted {
+        Reason::PostDeleted
+    } else {
+        Reason::PostRestored
+    };
+    crate::votes::post_visibility_changed(votes, txn, Target::review(id), reason, actor_id).await?;
     Ok(true)
 }
 

@@ -365,3 +365,17 @@ impl Model {
         )
     }
 }
+
+impl Model {
+    /// How many unexpired sessions the user has.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn live_sessions(&self, db: &impl ConnectionTrait) -> ModelResult<u64> {
+        Ok(super::_entities::sessions::Entity::find()
+            .filter(super::_entities::sessions::Column::UserId.eq(self.id))
+            .filter(super::_entities::sessions::Column::ExpiryDate.gt(Utc::now().timestamp()))
+            .count(db)
+            .await?)
+    }
+}

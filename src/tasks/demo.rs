@@ -222,6 +222,35 @@ async fn seed_forum(ctx: &AppContext) -> Result<()> {
             .map_err(Error::from)?;
         }
     }
+    seed_flag(ctx).await
+}
+
+/// One pending flag, so the moderation queue has something to show.
+async fn seed_flag(ctx: &AppContext) -> Result<()> {
+    let Some(question) = questions::Entity::find().one(&ctx.db).await? else {
+        return Ok(());
+    };
+    let params = crate::models::flags::FlagParams {
+        reason: "off_topic".into(),
+        note: "Looks like a duplicate of an older question.".into(),
+    };
+    for name in ["carol", "boris", "alice"] {
+        let Some(user) = users::Model::find_by_username(&ctx.db, name).await? else {
+            continue;
+        };
+        let votes = crate::votes::Votes::get(ctx);
+        let flagged = crate::models::flags::create(
+            &ctx.db,
+            &votes,
+            &CurrentUser::from_model(&user),
+            crate::votes::Target::question(question.id),
+            &params,
+        )
+        .await?;
+        if flagged.is_ok() {
+            break;
+        }
+    }
     Ok(())
 }
 

@@ -1,12 +1,10 @@
-//! `sessions:purge` — deletes expired session rows.
+//! `sessions:purge` — deletes expired session rows and lifts suspensions
+//! that ran out (the server also does both hourly).
 use loco_rs::{
     app::AppContext,
     task::{Task, TaskInfo, Vars},
-    Error, Result,
+    Result,
 };
-use tower_sessions::session_store::ExpiredDeletion;
-
-use crate::web::session_store::DbSessionStore;
 
 pub struct Purge;
 
@@ -15,15 +13,13 @@ impl Task for Purge {
     fn task(&self) -> TaskInfo {
         TaskInfo {
             name: "sessions:purge".to_string(),
-            detail: "delete expired sessions (also done now and then at session creation)"
-                .to_string(),
+            detail:
+                "delete expired sessions and lift expired suspensions (the server does it hourly)"
+                    .to_string(),
         }
     }
 
     async fn run(&self, ctx: &AppContext, _vars: &Vars) -> Result<()> {
-        DbSessionStore::new(ctx.db.clone())
-            .delete_expired()
-            .await
-            .map_err(|e| Error::Message(e.to_string()))
+        crate::housekeeping::run_once(ctx).await
     }
 }

@@ -1,4 +1,5 @@
 //! Rust presenters: view-models and one render function per page.
+pub mod admin;
 pub mod auth;
 pub mod leaderboard;
 pub mod questions;

@@ -90,6 +90,7 @@ pub struct QuestionView {
     pub deleted: bool,
     pub is_owner: bool,
     pub can_edit: bool,
+    pub can_flag: bool,
     pub vote: VoteView,
 }
 
@@ -105,6 +106,7 @@ pub struct AnswerView {
     pub edited_ts: Option<i64>,
     pub can_edit: bool,
     pub can_accept: bool,
+    pub can_flag: bool,
     pub vote: VoteView,
 }
 
@@ -132,6 +134,10 @@ impl AnswerView {
             edited_ts: row.edited_at.map(|t| t.timestamp()),
             can_edit: viewer.is_some_and(|v| v.is_staff() || (is_author && open)),
             can_accept: viewer.is_some_and(|v| v.id == question.user_id) && open,
+            can_flag: viewer.is_some_and(|v| v.may_flag)
+                && !is_author
+                && row.deleted_at.is_none()
+                && !question.is_deleted(),
             vote: VoteView {
                 action: format!("/answers/{}/vote", row.id),
                 score: row.score,
@@ -169,6 +175,7 @@ impl QuestionView {
             deleted: q.is_deleted(),
             is_owner,
             can_edit: viewer.is_some_and(|v| q.can_edit(v)),
+            can_flag: viewer.is_some_and(|v| v.may_flag) && !is_owner && !q.is_deleted(),
             vote: VoteView {
                 action: format!("/questions/{}/vote", q.id),
                 score: q.score,

@@ -79,6 +79,7 @@ pub struct ReviewView {
     pub edited_ts: Option<i64>,
     pub deleted: bool,
     pub can_edit: bool,
+    pub can_flag: bool,
     pub vote: VoteView,
 }
 
@@ -105,6 +106,7 @@ impl ReviewView {
             edited_ts: r.edited_at.map(|t| t.timestamp()),
             deleted: r.deleted_at.is_some(),
             can_edit: viewer.is_some_and(|v| v.is_staff() || (is_author && r.deleted_at.is_none())),
+            can_flag: viewer.is_some_and(|v| v.may_flag) && !is_author && r.deleted_at.is_none(),
             vote: VoteView {
                 action: format!("/reviews/{}/vote", r.id),
                 score: r.score,

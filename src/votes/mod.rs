@@ -356,17 +356,11 @@ pub async fn voter_status_changed(
     txn: &sea_orm::DatabaseTransaction,
     voter_id: i64,
     reason: Reason,
-    actor_id: i64,
+    actor_id: Option<i64>,
 ) -> Result<(), DbErr> {
     let mut tx = SqlTx::borrowed(txn);
     votes
-        .reconcile_votes(
-            &mut tx,
-            &Scope::Voter(voter_id),
-            reason,
-            Some(actor_id),
-            today(),
-        )
+        .reconcile_votes(&mut tx, &Scope::Voter(voter_id), reason, actor_id, today())
         .await
         .map(|_| ())
         .map_err(to_db)

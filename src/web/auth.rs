@@ -45,6 +45,9 @@ pub struct CurrentUser {
     pub role: Role,
     pub reputation: i64,
     pub avatar_url: Option<String>,
+    /// Has the reputation to flag posts (or is staff); set when the request
+    /// is resolved, where the configured threshold is known.
+    pub may_flag: bool,
 }
 
 impl CurrentUser {
@@ -56,6 +59,7 @@ impl CurrentUser {
             role: user.role(),
             reputation: user.reputation,
             avatar_url: user.avatar_url(),
+            may_flag: false,
         }
     }
 
@@ -133,7 +137,9 @@ async fn current_user(ctx: &AppContext, session: &Session) -> loco_rs::Result<Op
             .await
             .map_err(|e| loco_rs::Error::Message(e.to_string()))?;
     }
-    Ok(Some(CurrentUser::from_model(&user)))
+    let mut me = CurrentUser::from_model(&user);
+    me.may_flag = me.is_staff() || me.reputation >= settings.reputation.flag_min;
+    Ok(Some(me))
 }
 
 fn viewer(parts: &Parts) -> Option<CurrentUser> {

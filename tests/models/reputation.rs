@@ -103,7 +103,7 @@ async fn set_suspended(app: &TestApp, votes: &Votes, user: &users::Model, suspen
     } else {
         Reason::VoterRestored
     };
-    nightcoder::votes::voter_status_changed(votes, &txn, user.id, reason, user.id)
+    nightcoder::votes::voter_status_changed(votes, &txn, user.id, reason, Some(user.id))
         .await
         .unwrap();
     txn.commit().await.unwrap();
@@ -166,7 +166,7 @@ async fn random_histories_keep_the_ledger_and_the_rules_in_agreement() {
                     if old.deleted_at.is_none()
                         && app.reload_question(question.id).await.deleted_at.is_none()
                     {
-                        answers::soft_delete(&app.ctx.db, &votes, old.id, old.user_id)
+                        answers::soft_delete(&app.ctx.db, &votes, old.id, old.user_id, None)
                             .await
                             .unwrap();
                         let author = app.reload_user(old.user_id).await;
@@ -180,7 +180,7 @@ async fn random_histories_keep_the_ledger_and_the_rules_in_agreement() {
                 }
                 _ => {
                     if rng.random_bool(0.3) {
-                        questions::soft_delete(&app.ctx.db, &votes, question.id, owner.id)
+                        questions::soft_delete(&app.ctx.db, &votes, question.id, owner.id, None)
                             .await
                             .unwrap();
                         question = app

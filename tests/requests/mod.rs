@@ -1,7 +1,12 @@
+mod admin_access;
+mod admin_audit;
+mod admin_content;
+mod admin_users;
 mod answers;
 mod auth;
 mod csrf;
 mod errors;
+mod flags;
 mod i18n;
 mod listing;
 mod password_reset;

@@ -3,7 +3,9 @@
 pub mod prelude;
 
 pub mod answers;
+pub mod audit_logs;
 pub mod courses;
+pub mod flags;
 pub mod password_resets;
 pub mod question_tags;
 pub mod questions;

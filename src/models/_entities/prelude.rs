@@ -1,5 +1,7 @@
 pub use super::answers::Entity as Answers;
+pub use super::audit_logs::Entity as AuditLog;
 pub use super::courses::Entity as Courses;
+pub use super::flags::Entity as Flags;
 pub use super::password_resets::Entity as PasswordResets;
 pub use super::question_tags::Entity as QuestionTags;
 pub use super::questions::Entity as Questions;

@@ -1,0 +1,109 @@
+## Moderation and administration (/admin), flags, audit log.
+
+admin-nav = Administration sections
+admin-title = Moderation
+admin-dashboard = Dashboard
+admin-flags = Flags
+admin-users = Users
+admin-deleted = Deleted posts
+admin-audit = Audit log
+admin-pending-flags = Pending flags
+admin-no-flags = No flags here.
+admin-all-flags = All flags →
+admin-recent-actions = Recent actions
+admin-no-actions = No actions recorded yet.
+admin-flag-count = { $count ->
+    [one] { $count } flag on this post
+   *[other] { $count } flags on this post
+}
+admin-already-deleted = already deleted
+admin-flagged-by = flagged by { $name }
+admin-note-placeholder = Note for the flagger (optional)
+admin-followup = Follow-up action
+admin-followup-none = No further action
+admin-followup-delete = Delete the post
+admin-followup-lock = Lock the question
+admin-helpful = Helpful
+admin-decline = Decline
+admin-user-search = Name or e-mail
+admin-role = Role
+admin-status = Status
+admin-suspended = Suspended
+admin-deleted-user = Deleted
+admin-active = Active
+admin-no-users = No users match.
+admin-sessions = Active sessions
+admin-suspended-until = Suspended until { $until }
+admin-public-profile = Public profile
+admin-full-history = Full history →
+admin-unsuspend = Lift the suspension
+admin-suspend = Suspend
+admin-change-role = Change role
+admin-adjust = Adjust reputation
+admin-logout-everywhere = Log out everywhere
+admin-logout-confirm = End every session of this user?
+admin-cannot-moderate = You cannot moderate this account.
+admin-flags-raised = Flags raised
+admin-filter-action = Action
+admin-all-actions = All actions
+admin-filter-actor = Moderator's name
+admin-when = When
+admin-actor = Who
+admin-action = Action
+admin-target = Target
+admin-author = Author
+admin-restore = Restore
+admin-nothing-deleted = Nothing has been deleted.
+admin-lock = Lock
+admin-unlock = Unlock
+
+field-reason = Reason
+field-until = Suspended until
+field-delta = Points (+ or −)
+
+audit-user-suspend = suspended a user
+audit-user-unsuspend = lifted a suspension
+audit-user-role = changed a role
+audit-user-reputation = adjusted reputation
+audit-user-logout = logged a user out everywhere
+audit-question-lock = locked a question
+audit-question-unlock = unlocked a question
+audit-post-edit = edited a post
+audit-post-delete = deleted a post
+audit-post-restore = restored a post
+audit-flag-resolve = resolved a flag
+
+flag-summary = Flag
+flag-submit = Send the flag
+flag-note-placeholder = What is wrong? (required for "other")
+flag-reason-spam = Spam
+flag-reason-offensive = Rude or offensive
+flag-reason-off_topic = Off-topic
+flag-reason-other = Something else
+flag-status-pending = Pending
+flag-status-helpful = Helpful
+flag-status-declined = Declined
+flag-error-not-found = This post no longer exists.
+flag-error-own = You cannot flag your own post.
+flag-error-reputation = You do not have enough reputation to flag posts yet.
+flag-error-duplicate = You have already flagged this post.
+flag-error-reason = Choose a reason for the flag.
+flag-error-note = Describe the problem in at most 500 characters (required for "other").
+flag-error-resolved = This flag has already been handled.
+profile-my-flags = My flags
+
+error-suspend-until = Choose a date in the future.
+error-reason-required = Give a reason of at most { $max } characters.
+error-delta = Enter a non-zero number between −{ $max } and { $max }.
+
+flash-user-suspended = The user is suspended and logged out everywhere.
+flash-user-unsuspended = The suspension is lifted.
+flash-user-role = The role is changed.
+flash-user-reputation = The reputation is adjusted.
+flash-user-logged-out = Every session of the user has ended.
+flash-question-locked = The question is locked.
+flash-question-unlocked = The question is unlocked.
+flash-post-restored = The post is restored.
+flash-restore-duplicate = Cannot restore: the author has written another review of this course since.
+flash-flagged = Thank you, moderators will look at the flag.
+flash-flag-resolved = The flag is resolved.

@@ -1,0 +1,107 @@
+//! Flagging posts: POST `/questions/{id}/flag`, `/answers/{id}/flag`,
+//! `/reviews/{id}/flag` with `reason` (and `note`).
+use axum::debug_handler;
+use loco_rs::prelude::*;
+
+use crate::{
+    controllers::{questions::parse_id, votes::back_url},
+    models::flags::{self, FlagParams},
+    votes::{Target, Votes},
+    web::{
+        flash::{self, Kind},
+        CurrentUser, Page,
+    },
+};
+
+async fn flag(
+    ctx: &AppContext,
+    v: &TeraView,
+    page: &Page,
+    me: &CurrentUser,
+    target: Option<Target>,
+    form: &FlagParams,
+) -> Result<Response> {
+    let Some(target) = target else {
+        return page.not_found(v);
+    };
+    match flags::create(&ctx.db, &Votes::get(ctx), me, target, form).await? {
+        Ok(_) => Ok(flash::redirect(
+            &back_url(ctx, target).await?,
+            Kind::Success,
+            "flash-flagged",
+        )),
+        Err(flags::FlagError::NotFound) => page.not_found(v),
+        Err(err) => Ok(flash::redirect(
+            &back_url(ctx, target).await?,
+            Kind::Warning,
+            err.key(),
+        )),
+    }
+}
+
+#[debug_handler]
+async fn question(
+    ViewEngine(v): ViewEngine<TeraView>,
+    me: CurrentUser,
+    page: Page,
+    State(ctx): State<AppContext>,
+    Path(id): Path<String>,
+    Form(form): Form<FlagParams>,
+) -> Result<Response> {
+    flag(
+        &ctx,
+        &v,
+        &page,
+        &me,
+        parse_id(&id).map(Target::question),
+        &form,
+    )
+    .await
+}
+
+#[debug_handler]
+async fn answer(
+    ViewEngine(v): ViewEngine<TeraView>,
+    me: CurrentUser,
+    page: Page,
+    State(ctx): State<AppContext>,
+    Path(id): Path<String>,
+    Form(form): Form<FlagParams>,
+) -> Result<Response> {
+    flag(
+        &ctx,
+        &v,
+        &page,
+        &me,
+        parse_id(&id).map(Target::answer),
+        &form,
+    )
+    .await
+}
+
+#[debug_handler]
+async fn review(
+    ViewEngine(v): ViewEngine<TeraView>,
+    me: CurrentUser,
+    page: Page,
+    State(ctx): State<AppContext>,
+    Path(id): Path<String>,
+    Form(form): Form<FlagParams>,
+) -> Result<Response> {
+    flag(
+        &ctx,
+        &v,
+        &page,
+        &me,
+        parse_id(&id).map(Target::review),
+        &form,
+    )
+    .await
+}
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .add("/questions/{id}/flag", post(question))
+        .add("/answers/{id}/flag", post(answer))
+        .add("/reviews/{id}/flag", post(review))
+}

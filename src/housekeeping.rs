@@ -1,0 +1,42 @@
+//! Chores the running server does by itself every hour, so an operator
+//! without cron still gets them: expired sessions are deleted and
+//! suspensions that ran out are lifted (their votes pay again). Several app
+//! processes may run it at once; each chore is safe to repeat.
+use std::time::Duration;
+
+use chrono::Utc;
+use loco_rs::app::AppContext;
+use tower_sessions::session_store::ExpiredDeletion;
+
+use crate::{models::moderation, votes::Votes, web::session_store::DbSessionStore};
+
+const EVERY: Duration = Duration::from_secs(3600);
+
+/// Runs the chores once.
+///
+/// # Errors
+/// On database errors.
+pub async fn run_once(ctx: &AppContext) -> loco_rs::Result<()> {
+    DbSessionStore::new(ctx.db.clone())
+        .delete_expired()
+        .await
+        .map_err(|e| loco_rs::Error::Message(e.to_string()))?;
+    let lifted = moderation::lift_expired(&ctx.db, &Votes::get(ctx), None, Utc::now()).await?;
+    if lifted > 0 {
+        tracing::info!(lifted, "suspensions lifted");
+    }
+    Ok(())
+}
+
+/// Starts the hourly loop in the background.
+pub fn spawn(ctx: AppContext) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(EVERY);
+        loop {
+            tick.tick().await;
+            if let Err(err) = run_once(&ctx).await {
+                tracing::warn!(error = %err, "housekeeping failed; retrying in an hour");
+            }
+        }
+    });
+}
