@@ -5,7 +5,7 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
 };
 use chrono::Utc;
-use loco_rs::prelude::*;
+use loco_rs::{controller::middleware::remote_ip::RemoteIP, prelude::*};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -22,7 +22,7 @@ use crate::{
     votes::Votes,
     web::{
         auth::AuthData,
-        csrf,
+        client_ip, csrf,
         flash::{self, Kind},
         session_store::AUTH_KEY,
         Page,
@@ -94,8 +94,10 @@ async fn login(
     ViewEngine(v): ViewEngine<TeraView>,
     mut page: Page,
     State(ctx): State<AppContext>,
+    remote: RemoteIP,
     Form(mut form): Form<LoginForm>,
 ) -> Result<Response> {
+    let ip = client_ip::text(&remote);
     let lang = page.lang();
     form.next = safe_local_path(&form.next).unwrap_or("/").to_string();
     let mut errors = FieldErrors::new();
@@ -122,7 +124,7 @@ async fn login(
     let user = match user {
         Some(user) if ok => user,
         _ => {
-            tracing::info!(login = %form.login, "login failed");
+            tracing::info!(login = %form.login, ip = %ip, "login failed");
             errors.add(lang, "login", "error-login-failed");
             return views::auth::login(&v, &page, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
@@ -133,7 +135,7 @@ async fn login(
         moderation::lift_expired(&ctx.db, &Votes::get(&ctx), Some(user.id), now).await?;
     }
     if user.is_suspended(now) {
-        tracing::info!(user_id = user.id, "login refused: suspended");
+        tracing::info!(user_id = user.id, ip = %ip, "login refused: suspended");
         let until = user
             .suspended_until
             .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
@@ -148,7 +150,7 @@ async fn login(
         return views::auth::login(&v, &page, &form, &errors, StatusCode::FORBIDDEN);
     }
     start_session(&page.session, &user).await?;
-    tracing::info!(user_id = user.id, "login");
+    tracing::info!(user_id = user.id, ip = %ip, "login");
     Ok(flash::redirect(
         &form.next,
         Kind::Success,

@@ -6,6 +6,7 @@
 //! session → current user and language → error pages → CSRF → loco's own
 //! (body limit, panic catcher, etag, timeout) → routes.
 pub mod auth;
+pub mod client_ip;
 pub mod csrf;
 pub mod errors;
 pub mod flash;
