@@ -1,0 +1,1 @@
+"""The deployment check run by .ci/deploy_test.py."""
