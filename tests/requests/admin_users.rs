@@ -253,6 +253,12 @@ async fn admins_change_roles_adjust_reputation_and_log_users_out() {
         400
     );
     let res = admin
+        .post(&role, &[("role", "moderator"), ("reason", " ")])
+        .await;
+    assert_eq!(res.status_code(), 422, "a role change needs a reason");
+    assert!(text(&res.text(), "#e-role-reason").starts_with("Give a reason"));
+    assert_eq!(app.reload_user(carol.id).await.role, "user");
+    let res = admin
         .post(&role, &[("role", "moderator"), ("reason", "trusted")])
         .await;
     assert_eq!(res.status_code(), 303);

@@ -285,7 +285,25 @@ pub async fn role(
         Err(res) => return Ok(res),
     };
     let role = Role::parse(&form.role).ok_or_else(|| Error::BadRequest("role".into()))?;
-    let reason = clean_reason(&form.reason).ok_or_else(|| Error::BadRequest("reason".into()))?;
+    // a change of rights is always explained in the log
+    let Some(reason) = clean_reason(&form.reason).filter(|r| !r.is_empty()) else {
+        let mut errors = FieldErrors::new();
+        errors.add_args(
+            page.lang(),
+            "role_reason",
+            "error-reason-required",
+            &[("max", Arg::Num(500))],
+        );
+        return render_user(
+            &v,
+            &page,
+            &ctx,
+            &user,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
     moderation::set_role(&ctx.db, &me, &user, role, &reason).await?;
     Ok(flash::redirect(
         &format!("/admin/users/{}", user.id),
