@@ -7,7 +7,6 @@ use crate::{
     forms::FieldErrors,
     models::{
         answers::{self, AcceptOutcome, AnswerError, AnswerParams},
-        audit,
         questions::check_body,
     },
     text::normalize_newlines,
@@ -168,9 +167,7 @@ async fn destroy(
         Ok(found) => found,
         Err(status) => return page.error(&v, status),
     };
-    let audit = (answer.user_id != me.id)
-        .then(|| audit::Entry::new(me.id, "post.delete", "answer", answer.id).user(answer.user_id));
-    answers::soft_delete(&ctx.db, &Votes::get(&ctx), answer.id, me.id, audit.as_ref()).await?;
+    answers::set_visibility(&ctx.db, &Votes::get(&ctx), answer.id, me.id, true, "").await?;
     Ok(flash::redirect(
         &question.url(),
         Kind::Info,

@@ -39,65 +39,26 @@ async fn flag(
     }
 }
 
-#[debug_handler]
-async fn question(
-    ViewEngine(v): ViewEngine<TeraView>,
-    me: CurrentUser,
-    page: Page,
-    State(ctx): State<AppContext>,
-    Path(id): Path<String>,
-    Form(form): Form<FlagParams>,
-) -> Result<Response> {
-    flag(
-        &ctx,
-        &v,
-        &page,
-        &me,
-        parse_id(&id).map(Target::question),
-        &form,
-    )
-    .await
+/// One handler per post kind: the same form, a different target.
+macro_rules! flag_handler {
+    ($name:ident, $target:path) => {
+        #[debug_handler]
+        async fn $name(
+            ViewEngine(v): ViewEngine<TeraView>,
+            me: CurrentUser,
+            page: Page,
+            State(ctx): State<AppContext>,
+            Path(id): Path<String>,
+            Form(form): Form<FlagParams>,
+        ) -> Result<Response> {
+            flag(&ctx, &v, &page, &me, parse_id(&id).map($target), &form).await
+        }
+    };
 }
 
-#[debug_handler]
-async fn answer(
-    ViewEngine(v): ViewEngine<TeraView>,
-    me: CurrentUser,
-    page: Page,
-    State(ctx): State<AppContext>,
-    Path(id): Path<String>,
-    Form(form): Form<FlagParams>,
-) -> Result<Response> {
-    flag(
-        &ctx,
-        &v,
-        &page,
-        &me,
-        parse_id(&id).map(Target::answer),
-        &form,
-    )
-    .await
-}
-
-#[debug_handler]
-async fn review(
-    ViewEngine(v): ViewEngine<TeraView>,
-    me: CurrentUser,
-    page: Page,
-    State(ctx): State<AppContext>,
-    Path(id): Path<String>,
-    Form(form): Form<FlagParams>,
-) -> Result<Response> {
-    flag(
-        &ctx,
-        &v,
-        &page,
-        &me,
-        parse_id(&id).map(Target::review),
-        &form,
-    )
-    .await
-}
+flag_handler!(question, Target::question);
+flag_handler!(answer, Target::answer);
+flag_handler!(review, Target::review);
 
 pub fn routes() -> Routes {
     Routes::new()

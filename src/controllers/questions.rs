@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::{
     forms::FieldErrors,
     models::{
-        answers, audit,
+        answers,
         questions::{self, ListFilter, QuestionParams, Sort},
         tags,
     },
@@ -320,15 +320,13 @@ async fn destroy(
     if !question.can_edit(&me) {
         return page.forbidden(&v);
     }
-    let audit = (question.user_id != me.id).then(|| {
-        audit::Entry::new(me.id, "post.delete", "question", question.id).user(question.user_id)
-    });
-    questions::soft_delete(
+    questions::set_visibility(
         &ctx.db,
         &votes::Votes::get(&ctx),
         question.id,
         me.id,
-        audit.as_ref(),
+        true,
+        "",
     )
     .await?;
     Ok(flash::redirect(

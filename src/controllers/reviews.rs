@@ -8,7 +8,7 @@ use crate::{
     forms::FieldErrors,
     i18n::Lang,
     models::{
-        audit, counters, courses,
+        counters, courses,
         reviews::{self, ReviewError, ReviewFilter, ReviewParams, Total},
         users,
     },
@@ -304,9 +304,7 @@ async fn destroy(
         Ok(found) => found,
         Err(status) => return page.error(&v, status),
     };
-    let audit = (review.user_id != me.id)
-        .then(|| audit::Entry::new(me.id, "post.delete", "review", review.id).user(review.user_id));
-    reviews::soft_delete(&ctx.db, &Votes::get(&ctx), review.id, me.id, audit.as_ref()).await?;
+    reviews::set_visibility(&ctx.db, &Votes::get(&ctx), review.id, me.id, true, "").await?;
     Ok(flash::redirect(
         "/reviews",
         Kind::Info,

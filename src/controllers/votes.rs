@@ -9,8 +9,8 @@ use serde::Deserialize;
 use crate::{
     controllers::questions::parse_id,
     i18n::{t, Lang},
-    models::{answers, questions},
-    votes::{Direction, Target, VoteError, VoteOutcome, Votes},
+    models::{answers, questions, reviews},
+    votes::{Direction, Kind as PostKind, Target, VoteError, VoteOutcome, Votes},
     web::{
         auth::wants_json_headers,
         errors::json_error,
@@ -26,29 +26,45 @@ struct VoteForm {
     direction: String,
 }
 
-/// Where a non-JavaScript vote returns to.
-pub async fn back_url(ctx: &AppContext, target: Target) -> Result<String> {
+/// The page that shows post `target` (with the answer's anchor); `None`
+/// when it does not exist. Deleted posts count: staff still see them.
+///
+/// # Errors
+/// On database errors.
+pub async fn post_url(ctx: &AppContext, target: Target) -> Result<Option<String>> {
     Ok(match target.kind {
-        crate::votes::Kind::Question => questions::Entity::find_by_id(target.id)
+        PostKind::Question => questions::Entity::find_by_id(target.id)
             .one(&ctx.db)
             .await?
-            .map_or_else(
-                || "/questions".to_string(),
-                |q| format!("{}#question", q.url()),
-            ),
-        crate::votes::Kind::Answer => {
-            match answers::Entity::find_by_id(target.id).one(&ctx.db).await? {
-                Some(a) => match questions::Entity::find_by_id(a.question_id)
-                    .one(&ctx.db)
-                    .await?
-                {
-                    Some(q) => format!("{}#answer-{}", q.url(), a.id),
-                    None => "/questions".to_string(),
-                },
-                None => "/questions".to_string(),
-            }
-        }
-        crate::votes::Kind::Review => format!("/reviews/{}#review", target.id),
+            .map(|q| q.url()),
+        PostKind::Answer => match answers::Entity::find_by_id(target.id).one(&ctx.db).await? {
+            Some(a) => questions::Entity::find_by_id(a.question_id)
+                .one(&ctx.db)
+                .await?
+                .map(|q| format!("{}#answer-{}", q.url(), a.id)),
+            None => None,
+        },
+        PostKind::Review => reviews::Entity::find_by_id(target.id)
+            .one(&ctx.db)
+            .await?
+            .map(|r| r.url()),
+    })
+}
+
+/// Where a non-JavaScript vote (or a flag) returns to.
+///
+/// # Errors
+/// On database errors.
+pub async fn back_url(ctx: &AppContext, target: Target) -> Result<String> {
+    Ok(match target.kind {
+        // the review id is all it takes: no query
+        PostKind::Review => format!("/reviews/{}#review", target.id),
+        PostKind::Question => post_url(ctx, target)
+            .await?
+            .map_or_else(|| "/questions".to_string(), |url| format!("{url}#question")),
+        PostKind::Answer => post_url(ctx, target)
+            .await?
+            .unwrap_or_else(|| "/questions".to_string()),
     })
 }
 

@@ -199,7 +199,12 @@ impl Model {
             .execute(&txn)
             .await?;
         search::reindex_question(&txn, question_id).await?;
-        super::audit::record_edit(&txn, editor_id, "answer", answer.id, answer.user_id).await?;
+        super::audit::record_unless_author(
+            &txn,
+            &super::audit::Entry::new(editor_id, "post.edit", "answer", answer.id),
+            answer.user_id,
+        )
+        .await?;
         txn.commit().await?;
         Ok(answer)
     }
@@ -323,49 +328,30 @@ pub async fn set_accepted(
     Ok(())
 }
 
-/// Soft-deletes answer `id`. An accepted answer loses its mark first (and
-/// the question its "solved"); restoring does not bring the mark back.
-/// Returns false when it was already deleted.
+/// Soft-deletes (`deleted`) or restores answer `id` in its own transaction;
+/// an accepted answer loses its mark (and the question its
+/// "solved"), which a restore does not bring back; a moderator's change is audited with `reason`. Returns false
+/// when there was nothing to change.
 ///
 /// # Errors
 /// On database errors.
-pub async fn soft_delete(
+pub async fn set_visibility(
     db: &DatabaseConnection,
     votes: &Votes,
     id: i64,
     actor_id: i64,
-    audit: Option<&super::audit::Entry>,
+    deleted: bool,
+    reason: &str,
 ) -> ModelResult<bool> {
-    let txn = crate::db::write_txn(db).await?;
-    let changed = set_deleted(&txn, votes, id, actor_id, true).await?;
-    if changed {
-        super::audit::record_opt(&txn, audit).await?;
-    }
-    txn.commit().await?;
-    Ok(changed)
+    let entry = super::audit::Entry::visibility(actor_id, deleted, "answer", id).reason(reason);
+    super::audit::post_visibility(db, &entry, async |txn| {
+        set_deleted(txn, votes, id, actor_id, deleted).await
+    })
+    .await
 }
 
-/// Restores a soft-deleted answer and the reputation its votes earned.
-///
-/// # Errors
-/// On database errors.
-pub async fn restore(
-    db: &DatabaseConnection,
-    votes: &Votes,
-    id: i64,
-    actor_id: i64,
-    audit: Option<&super::audit::Entry>,
-) -> ModelResult<bool> {
-    let txn = crate::db::write_txn(db).await?;
-    let changed = set_deleted(&txn, votes, id, actor_id, false).await?;
-    if changed {
-        super::audit::record_opt(&txn, audit).await?;
-    }
-    txn.commit().await?;
-    Ok(changed)
-}
-
-/// Deletes or restores answer `id` inside `txn`.
+/// Deletes or restores answer `id` inside `txn`. Returns the author when it
+/// changed something.
 ///
 /// # Errors
 /// On database errors.
@@ -375,12 +361,12 @@ pub async fn set_deleted(
     id: i64,
     actor_id: i64,
     deleted: bool,
-) -> ModelResult<bool> {
+) -> ModelResult<Option<i64>> {
     let Some(answer) = Entity::find_by_id(id).one(txn).await? else {
-        return Ok(false);
+        return Ok(None);
     };
     let Some(question) = questions::Model::lock(txn, answer.question_id).await? else {
-        return Ok(false);
+        return Ok(None);
     };
     // read again under the question lock
     let Some(answer) = Entity::find_by_id(id)
@@ -388,7 +374,7 @@ pub async fn set_deleted(
         .await?
         .filter(|a| a.is_deleted() != deleted)
     else {
-        return Ok(false);
+        return Ok(None);
     };
     let now = Utc::now().fixed_offset();
     if deleted && answer.is_accepted {
@@ -420,7 +406,7 @@ pub async fn set_deleted(
     };
     crate::votes::post_visibility_changed(votes, txn, Target::answer(answer.id), reason, actor_id)
         .await?;
-    Ok(true)
+    Ok(Some(answer.user_id))
 }
 
 /// An answer in a user's list: the question it answers.

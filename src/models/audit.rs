@@ -2,12 +2,12 @@
 //! action, written in the same transaction as the action.
 use chrono::Utc;
 use sea_orm::{
-    prelude::DateTimeWithTimeZone, ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr,
-    FromQueryResult, Value,
+    prelude::DateTimeWithTimeZone, ActiveModelTrait, ActiveValue::Set, ConnectionTrait,
+    DatabaseConnection, DatabaseTransaction, DbErr, FromQueryResult, Value,
 };
 
 pub use super::_entities::audit_logs::{self, ActiveModel, Column, Entity, Model};
-use crate::db::Sql;
+use crate::db::{write_txn, Sql};
 
 /// Every action the log knows, with its stored name.
 pub const ACTIONS: &[&str] = &[
@@ -57,6 +57,22 @@ impl Entry {
         }
     }
 
+    /// `post.delete` (or `post.restore`) of the post `target_kind` `target_id`.
+    #[must_use]
+    pub fn visibility(
+        actor_id: i64,
+        deleted: bool,
+        target_kind: &'static str,
+        target_id: i64,
+    ) -> Self {
+        let action = if deleted {
+            "post.delete"
+        } else {
+            "post.restore"
+        };
+        Self::new(actor_id, action, target_kind, target_id)
+    }
+
     #[must_use]
     pub const fn user(mut self, user_id: i64) -> Self {
         self.target_user_id = Some(user_id);
@@ -100,37 +116,41 @@ pub async fn record(db: &impl ConnectionTrait, entry: &Entry) -> Result<(), DbEr
     Ok(())
 }
 
-/// Records `post.edit` when `editor_id` edited someone else's post (only
-/// staff can); an author's own edit is not moderation and is not recorded.
+/// Records `entry` on a post by `author_id` unless the actor is the author:
+/// what authors do to their own posts (edits, deletions) is not moderation.
 ///
 /// # Errors
 /// On database errors.
-pub async fn record_edit(
+pub async fn record_unless_author(
     db: &impl ConnectionTrait,
-    editor_id: i64,
-    kind: &'static str,
-    id: i64,
+    entry: &Entry,
     author_id: i64,
 ) -> Result<(), DbErr> {
-    if editor_id == author_id {
+    if entry.actor_id == author_id {
         return Ok(());
     }
-    record(
-        db,
-        &Entry::new(editor_id, "post.edit", kind, id).user(author_id),
-    )
-    .await
+    record(db, &entry.clone().user(author_id)).await
 }
 
-/// Records `entry` when there is one (actions by owners are not logged).
+/// Soft-deletes or restores a post in its own write transaction. `change`
+/// does the work inside it and returns the post's author when something
+/// changed; a moderator's change is then audited as `entry`. Returns whether
+/// anything changed.
 ///
 /// # Errors
-/// On database errors.
-pub async fn record_opt(db: &impl ConnectionTrait, entry: Option<&Entry>) -> Result<(), DbErr> {
-    match entry {
-        Some(e) => record(db, e).await,
-        None => Ok(()),
+/// `change`'s errors and database errors; nothing is committed then.
+pub async fn post_visibility<E: From<DbErr>>(
+    db: &DatabaseConnection,
+    entry: &Entry,
+    change: impl AsyncFnOnce(&DatabaseTransaction) -> Result<Option<i64>, E>,
+) -> Result<bool, E> {
+    let txn = write_txn(db).await?;
+    let author = change(&txn).await?;
+    if let Some(author) = author {
+        record_unless_author(&txn, entry, author).await?;
     }
+    txn.commit().await?;
+    Ok(author.is_some())
 }
 
 #[derive(Debug, Clone, FromQueryResult)]

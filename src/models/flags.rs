@@ -170,37 +170,36 @@ pub async fn resolve(
     .await?;
     let kind = Kind::from_code(flag.target_kind).ok_or(Error::NotFound)?;
     let followup = if helpful { followup } else { Followup::None };
-    // the follow-up is a moderation action of its own in the log
-    let followup_action = match (followup, kind) {
-        (Followup::Delete, _) => Some("post.delete"),
-        (Followup::Lock, Kind::Question) => Some("question.lock"),
-        _ => None,
+    // the follow-up is a moderation action of its own in the log, written
+    // only when it changed something (the post may be gone already)
+    let id = flag.target_id;
+    let (action, author) = match (followup, kind) {
+        (Followup::Delete, Kind::Question) => (
+            "post.delete",
+            questions::set_deleted(&txn, votes, id, actor.id, true).await?,
+        ),
+        (Followup::Delete, Kind::Answer) => (
+            "post.delete",
+            super::answers::set_deleted(&txn, votes, id, actor.id, true).await?,
+        ),
+        (Followup::Delete, Kind::Review) => (
+            "post.delete",
+            reviews::set_deleted(&txn, votes, id, actor.id, true)
+                .await
+                .map_err(|e| Error::Message(format!("{e:?}")))?,
+        ),
+        (Followup::Lock, Kind::Question) => (
+            "question.lock",
+            questions::set_locked_in(&txn, id, actor.id, true).await?,
+        ),
+        _ => ("", None),
     };
-    if let Some(action) = followup_action {
-        let entry = audit::Entry::new(actor.id, action, kind_name(kind), flag.target_id)
+    if let Some(author) = author {
+        let entry = audit::Entry::new(actor.id, action, kind_name(kind), id)
+            .user(author)
             .reason(note)
             .details(format!("flag #{}", flag.id));
         audit::record(&txn, &entry).await?;
-    }
-    match (followup, kind) {
-        (Followup::Delete, Kind::Question) => {
-            questions::set_deleted(&txn, votes, flag.target_id, actor.id, true).await?;
-        }
-        (Followup::Delete, Kind::Answer) => {
-            super::answers::set_deleted(&txn, votes, flag.target_id, actor.id, true).await?;
-        }
-        (Followup::Delete, Kind::Review) => {
-            reviews::set_deleted(&txn, votes, flag.target_id, actor.id, true)
-                .await
-                .map_err(|e| Error::Message(format!("{e:?}")))?;
-        }
-        (Followup::Lock, Kind::Question) => {
-            Sql::new("UPDATE questions SET locked_at = ?, locked_by = ? WHERE id = ? AND locked_at IS NULL")
-                .push_bind("", [Value::from(now), Value::from(actor.id), Value::from(flag.target_id)])
-                .execute(&txn)
-                .await?;
-        }
-        _ => {}
     }
     let followup_name = match followup {
         Followup::None => "none",

@@ -261,7 +261,12 @@ impl Model {
         active.updated_at = Set(now);
         let question = active.update(&txn).await?;
         search::reindex_question(&txn, id).await?;
-        super::audit::record_edit(&txn, editor_id, "question", id, question.user_id).await?;
+        super::audit::record_unless_author(
+            &txn,
+            &super::audit::Entry::new(editor_id, "post.edit", "question", id),
+            question.user_id,
+        )
+        .await?;
         txn.commit().await?;
         Ok(question)
     }
@@ -282,50 +287,31 @@ impl Model {
     }
 }
 
-/// Soft-deletes question `id` (hidden everywhere, kept for moderators and
-/// the ledger). Returns false when it was already deleted.
+/// Soft-deletes (`deleted`) or restores question `id` in its own transaction;
+/// hidden everywhere but kept for moderators and the ledger;
+/// a moderator's change is audited with `reason`. Returns false
+/// when there was nothing to change.
 ///
 /// # Errors
 /// On database errors.
-pub async fn soft_delete(
+pub async fn set_visibility(
     db: &DatabaseConnection,
     votes: &crate::votes::Votes,
     id: i64,
     actor_id: i64,
-    audit: Option<&super::audit::Entry>,
+    deleted: bool,
+    reason: &str,
 ) -> ModelResult<bool> {
-    let txn = crate::db::write_txn(db).await?;
-    let changed = set_deleted(&txn, votes, id, actor_id, true).await?;
-    if changed {
-        super::audit::record_opt(&txn, audit).await?;
-    }
-    txn.commit().await?;
-    Ok(changed)
-}
-
-/// Restores a soft-deleted question: lists, counters, tags, search and the
-/// reputation it earned come back. Returns false when it was not deleted.
-///
-/// # Errors
-/// On database errors.
-pub async fn restore(
-    db: &DatabaseConnection,
-    votes: &crate::votes::Votes,
-    id: i64,
-    actor_id: i64,
-    audit: Option<&super::audit::Entry>,
-) -> ModelResult<bool> {
-    let txn = crate::db::write_txn(db).await?;
-    let changed = set_deleted(&txn, votes, id, actor_id, false).await?;
-    if changed {
-        super::audit::record_opt(&txn, audit).await?;
-    }
-    txn.commit().await?;
-    Ok(changed)
+    let entry = super::audit::Entry::visibility(actor_id, deleted, "question", id).reason(reason);
+    super::audit::post_visibility(db, &entry, async |txn| {
+        set_deleted(txn, votes, id, actor_id, deleted).await
+    })
+    .await
 }
 
 /// Deletes (`deleted`) or restores question `id` inside `txn`, with every
-/// cached number that depends on it.
+/// cached number that depends on it. Returns the author when it changed
+/// something.
 ///
 /// # Errors
 /// On database errors.
@@ -335,13 +321,14 @@ pub async fn set_deleted(
     id: i64,
     actor_id: i64,
     deleted: bool,
-) -> ModelResult<bool> {
+) -> ModelResult<Option<i64>> {
     let Some(question) = Model::lock(txn, id)
         .await?
         .filter(|q| q.is_deleted() != deleted)
     else {
-        return Ok(false);
+        return Ok(None);
     };
+    let author = question.user_id;
     let sign: i64 = if deleted { -1 } else { 1 };
     let now = Utc::now().fixed_offset();
     let live_answers = super::answers::Entity::find()
@@ -377,11 +364,12 @@ pub async fn set_deleted(
         crate::votes::Reason::PostRestored
     };
     crate::votes::question_visibility_changed(votes, txn, id, reason, actor_id).await?;
-    Ok(true)
+    Ok(Some(author))
 }
 
-/// Locks (no new answers, votes or owner edits) or unlocks question `id`.
-/// Returns false when it already was in that state.
+/// Locks (no new answers, votes or owner edits) or unlocks question `id`
+/// in its own transaction, with its audit row (only staff lock). Returns
+/// false when it already was in that state.
 ///
 /// # Errors
 /// On database errors.
@@ -390,25 +378,50 @@ pub async fn set_locked(
     id: i64,
     actor_id: i64,
     locked: bool,
-    audit: &super::audit::Entry,
+    reason: &str,
 ) -> ModelResult<bool> {
     let txn = crate::db::write_txn(db).await?;
-    let Some(question) = Model::lock(&txn, id)
+    let Some(author) = set_locked_in(&txn, id, actor_id, locked).await? else {
+        return Ok(false);
+    };
+    let action = if locked {
+        "question.lock"
+    } else {
+        "question.unlock"
+    };
+    let entry = super::audit::Entry::new(actor_id, action, "question", id)
+        .user(author)
+        .reason(reason);
+    super::audit::record(&txn, &entry).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Locks or unlocks question `id` inside `txn`. Returns the author when it
+/// changed something.
+///
+/// # Errors
+/// On database errors.
+pub async fn set_locked_in(
+    txn: &DatabaseTransaction,
+    id: i64,
+    actor_id: i64,
+    locked: bool,
+) -> ModelResult<Option<i64>> {
+    let Some(question) = Model::lock(txn, id)
         .await?
         .filter(|q| q.is_locked() != locked)
     else {
-        txn.rollback().await?;
-        return Ok(false);
+        return Ok(None);
     };
+    let author = question.user_id;
     let now = Utc::now().fixed_offset();
     let mut active: ActiveModel = question.into();
     active.locked_at = Set(locked.then_some(now));
     active.locked_by = Set(locked.then_some(actor_id));
     active.updated_at = Set(now);
-    active.update(&txn).await?;
-    super::audit::record(&txn, audit).await?;
-    txn.commit().await?;
-    Ok(true)
+    active.update(txn).await?;
+    Ok(Some(author))
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -259,56 +259,42 @@ impl Model {
         courses::Model::count_review(&txn, old_course, old_rating, -1).await?;
         courses::Model::count_review(&txn, course.id, review.rating, 1).await?;
         search::reindex_review(&txn, id).await?;
-        super::audit::record_edit(&txn, editor_id, "review", id, author).await?;
+        super::audit::record_unless_author(
+            &txn,
+            &super::audit::Entry::new(editor_id, "post.edit", "review", id),
+            author,
+        )
+        .await?;
         txn.commit().await?;
         Ok(review)
     }
 }
 
-/// Soft-deletes review `id`: out of every list, the course aggregates and
-/// the search index; its votes stop counting. Returns false when it was
-/// already deleted.
+/// Soft-deletes (`deleted`) or restores review `id` in its own transaction;
+/// it leaves every list, the course aggregates and the search
+/// index, and its votes stop counting; a moderator's change is audited with `reason`. Returns false
+/// when there was nothing to change.
 ///
 /// # Errors
-/// On database errors.
-pub async fn soft_delete(
+/// `Duplicate` when a restore meets a newer review of the same course;
+/// database errors.
+pub async fn set_visibility(
     db: &DatabaseConnection,
     votes: &Votes,
     id: i64,
     actor_id: i64,
-    audit: Option<&super::audit::Entry>,
+    deleted: bool,
+    reason: &str,
 ) -> Result<bool, ReviewError> {
-    let txn = write_txn(db).await?;
-    let changed = set_deleted(&txn, votes, id, actor_id, true).await?;
-    if changed {
-        super::audit::record_opt(&txn, audit).await?;
-    }
-    txn.commit().await?;
-    Ok(changed)
+    let entry = super::audit::Entry::visibility(actor_id, deleted, "review", id).reason(reason);
+    super::audit::post_visibility(db, &entry, async |txn| {
+        set_deleted(txn, votes, id, actor_id, deleted).await
+    })
+    .await
 }
 
-/// Restores a soft-deleted review, unless its author has reviewed the
-/// same course again meanwhile (`Duplicate`).
-///
-/// # Errors
-/// `Duplicate`, or a database error.
-pub async fn restore(
-    db: &DatabaseConnection,
-    votes: &Votes,
-    id: i64,
-    actor_id: i64,
-    audit: Option<&super::audit::Entry>,
-) -> Result<bool, ReviewError> {
-    let txn = write_txn(db).await?;
-    let changed = set_deleted(&txn, votes, id, actor_id, false).await?;
-    if changed {
-        super::audit::record_opt(&txn, audit).await?;
-    }
-    txn.commit().await?;
-    Ok(changed)
-}
-
-/// Deletes or restores review `id` inside `txn`.
+/// Deletes or restores review `id` inside `txn`. Returns the author when it
+/// changed something.
 ///
 /// # Errors
 /// `Duplicate` when a restore meets a newer review of the same course.
@@ -318,13 +304,13 @@ pub async fn set_deleted(
     id: i64,
     actor_id: i64,
     deleted: bool,
-) -> Result<bool, ReviewError> {
+) -> Result<Option<i64>, ReviewError> {
     let Some(review) = Entity::find_by_id(id)
         .one(txn)
         .await?
         .filter(|r| r.is_deleted() != deleted)
     else {
-        return Ok(false);
+        return Ok(None);
     };
     let now = Utc::now().fixed_offset();
     let (course_id, rating, author) = (review.course_id, review.rating, review.user_id);
@@ -363,7 +349,7 @@ pub async fn set_deleted(
         Reason::PostRestored
     };
     crate::votes::post_visibility_changed(votes, txn, Target::review(id), reason, actor_id).await?;
-    Ok(true)
+    Ok(Some(author))
 }
 
 /// A review in a list, with its course and author.

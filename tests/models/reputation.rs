@@ -166,7 +166,7 @@ async fn random_histories_keep_the_ledger_and_the_rules_in_agreement() {
                     if old.deleted_at.is_none()
                         && app.reload_question(question.id).await.deleted_at.is_none()
                     {
-                        answers::soft_delete(&app.ctx.db, &votes, old.id, old.user_id, None)
+                        answers::set_visibility(&app.ctx.db, &votes, old.id, old.user_id, true, "")
                             .await
                             .unwrap();
                         let author = app.reload_user(old.user_id).await;
@@ -180,9 +180,16 @@ async fn random_histories_keep_the_ledger_and_the_rules_in_agreement() {
                 }
                 _ => {
                     if rng.random_bool(0.3) {
-                        questions::soft_delete(&app.ctx.db, &votes, question.id, owner.id, None)
-                            .await
-                            .unwrap();
+                        questions::set_visibility(
+                            &app.ctx.db,
+                            &votes,
+                            question.id,
+                            owner.id,
+                            true,
+                            "",
+                        )
+                        .await
+                        .unwrap();
                         question = app
                             .question(
                                 &owner,

@@ -3,6 +3,11 @@
 //! test walks every route listed here.
 use loco_rs::prelude::*;
 
+use crate::{
+    forms::FieldErrors,
+    i18n::{Arg, Lang},
+};
+
 pub mod audit;
 pub mod content;
 pub mod dashboard;
@@ -46,11 +51,35 @@ pub fn routes() -> Routes {
         .add("/admin/audit", get(audit::index))
 }
 
-/// A reason typed into a moderation form: trimmed, at most 500 characters,
-/// no control characters.
+/// Longest reason a moderation form accepts, in characters.
+pub const REASON_MAX: usize = 500;
+
+/// A reason typed into a moderation form: trimmed, at most `REASON_MAX`
+/// characters, no control characters. `None` when it breaks those rules.
 #[must_use]
 pub fn clean_reason(raw: &str) -> Option<String> {
     let reason = raw.trim();
-    (reason.chars().count() <= 500 && !crate::text::has_forbidden_chars(reason, true))
+    (reason.chars().count() <= REASON_MAX && !crate::text::has_forbidden_chars(reason, true))
         .then(|| reason.to_string())
+}
+
+/// A reason the form cannot do without; when it is empty or invalid the
+/// message goes to `errors[field]`.
+pub fn required_reason(
+    raw: &str,
+    lang: Lang,
+    errors: &mut FieldErrors,
+    field: &str,
+) -> Option<String> {
+    let reason = clean_reason(raw).filter(|r| !r.is_empty());
+    if reason.is_none() {
+        let max = i64::try_from(REASON_MAX).unwrap_or(i64::MAX);
+        errors.add_args(
+            lang,
+            field,
+            "error-reason-required",
+            &[("max", Arg::Num(max))],
+        );
+    }
+    reason
 }

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveTime, Utc};
 use loco_rs::prelude::*;
 use serde::Deserialize;
 
-use super::clean_reason;
+use super::{clean_reason, required_reason};
 use crate::{
     controllers::questions::parse_id,
     forms::FieldErrors,
@@ -204,15 +204,7 @@ pub async fn suspend(
     if until.is_none() {
         errors.add(lang, "until", "error-suspend-until");
     }
-    let reason = clean_reason(&form.reason).filter(|r| !r.is_empty());
-    if reason.is_none() {
-        errors.add_args(
-            lang,
-            "reason",
-            "error-reason-required",
-            &[("max", Arg::Num(500))],
-        );
-    }
+    let reason = required_reason(&form.reason, lang, &mut errors, "reason");
     let (Some(until), Some(reason)) = (until, reason) else {
         return render_user(
             &v,
@@ -286,14 +278,9 @@ pub async fn role(
     };
     let role = Role::parse(&form.role).ok_or_else(|| Error::BadRequest("role".into()))?;
     // a change of rights is always explained in the log
-    let Some(reason) = clean_reason(&form.reason).filter(|r| !r.is_empty()) else {
-        let mut errors = FieldErrors::new();
-        errors.add_args(
-            page.lang(),
-            "role_reason",
-            "error-reason-required",
-            &[("max", Arg::Num(500))],
-        );
+    let mut errors = FieldErrors::new();
+    let Some(reason) = required_reason(&form.reason, page.lang(), &mut errors, "role_reason")
+    else {
         return render_user(
             &v,
             &page,
@@ -345,15 +332,7 @@ pub async fn reputation(
     if delta.is_none() {
         errors.add_args(lang, "delta", "error-delta", &[("max", Arg::Num(100_000))]);
     }
-    let reason = clean_reason(&form.reason).filter(|r| !r.is_empty());
-    if reason.is_none() {
-        errors.add_args(
-            lang,
-            "adjust_reason",
-            "error-reason-required",
-            &[("max", Arg::Num(500))],
-        );
-    }
+    let reason = required_reason(&form.reason, lang, &mut errors, "adjust_reason");
     let (Some(delta), Some(reason)) = (delta, reason) else {
         return render_user(
             &v,
