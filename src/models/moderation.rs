@@ -70,7 +70,7 @@ pub async fn suspend(
     let entry = audit::Entry::new(actor.id, "user.suspend", "user", user.id)
         .user(user.id)
         .reason(reason)
-        .details(format!("until {}", until.format("%Y-%m-%d %H:%M UTC")));
+        .details(format!("→ {}", until.format("%Y-%m-%d %H:%M UTC")));
     audit::record(&txn, &entry).await?;
     txn.commit().await?;
     Ok(())
@@ -162,7 +162,7 @@ pub async fn set_role(
     let entry = audit::Entry::new(actor.id, "user.role", "user", user.id)
         .user(user.id)
         .reason(reason)
-        .details(format!("{} -> {}", user.role, role.as_str()));
+        .details(format!("{} → {}", user.role, role.as_str()));
     audit::record(&txn, &entry).await?;
     txn.commit().await?;
     Ok(())
