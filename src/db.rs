@@ -24,6 +24,71 @@ pub async fn write_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, D
     .await
 }
 
+/// True when `err` says the database cannot be reached or cannot serve
+/// right now (no connection, a timed-out pool, a dropped link, a server
+/// shutting down, SQLite busy or locked): the request may succeed later,
+/// so it is answered with 503, not 500.
+#[must_use]
+pub fn is_outage(err: &DbErr) -> bool {
+    use sea_orm::{sqlx::Error as SqlxError, ConnAcquireErr, RuntimeErr};
+    match err {
+        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout | ConnAcquireErr::ConnectionClosed)
+        | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                SqlxError::Io(_)
+                | SqlxError::Tls(_)
+                | SqlxError::PoolTimedOut
+                | SqlxError::PoolClosed
+                | SqlxError::WorkerCrashed
+                | SqlxError::Protocol(_) => true,
+                SqlxError::Database(db) => {
+                    let code = db.code().unwrap_or_default();
+                    // SQLite: 5 BUSY, 6 LOCKED (and their extended codes);
+                    // PostgreSQL: class 08 (connection), 53 (resources),
+                    // 57P01-57P03 (shutting down, cannot connect now)
+                    matches!(code.as_ref(), "5" | "6" | "261" | "262" | "517" | "773")
+                        || code.starts_with("08")
+                        || code.starts_with("53")
+                        || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// The name of the unique index (or constraint) that `err` violated:
+/// PostgreSQL names it; SQLite names an expression index (`index 'x'`) or
+/// lists the columns (`table.column`), which is then the name to match.
+#[must_use]
+pub fn violated_unique(err: &DbErr) -> Option<String> {
+    use sea_orm::{sqlx::Error as SqlxError, RuntimeErr, SqlErr};
+    if !matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+        return None;
+    }
+    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+    else {
+        return None;
+    };
+    let SqlxError::Database(db) = e.as_ref() else {
+        return None;
+    };
+    if let Some(name) = db.constraint() {
+        return Some(name.to_string());
+    }
+    // SQLite: "UNIQUE constraint failed: index 'name'" or "…: t.a, t.b"
+    let detail = db.message().split_once("constraint failed: ")?.1.trim();
+    Some(
+        detail
+            .strip_prefix("index '")
+            .and_then(|rest| rest.strip_suffix('\''))
+            .unwrap_or(detail)
+            .to_string(),
+    )
+}
+
 /// `FOR UPDATE` on PostgreSQL (row lock until commit); nothing on SQLite,
 /// where the immediate transaction already holds the write lock.
 #[must_use]

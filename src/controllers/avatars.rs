@@ -8,6 +8,8 @@ use axum::{
 };
 use loco_rs::prelude::*;
 
+use crate::web::error::Result;
+
 use crate::avatars;
 
 #[debug_handler]

@@ -2,6 +2,8 @@
 //! with its rating histogram and reviews.
 use axum::{debug_handler, extract::Query};
 use loco_rs::prelude::*;
+
+use crate::web::error::Result;
 use serde::Deserialize;
 
 use crate::{

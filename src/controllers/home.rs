@@ -2,6 +2,8 @@
 use axum::debug_handler;
 use loco_rs::prelude::*;
 
+use crate::web::error::Result;
+
 use crate::{
     models::{
         counters,

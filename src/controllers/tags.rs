@@ -1,6 +1,8 @@
 //! Tags: the list with counts, and the questions of one tag.
 use axum::{debug_handler, extract::Query};
 use loco_rs::prelude::*;
+
+use crate::web::error::Result;
 use serde::Deserialize;
 
 use crate::{

@@ -1,6 +1,8 @@
 //! Public profiles.
 use axum::{debug_handler, extract::Query};
 use loco_rs::prelude::*;
+
+use crate::web::error::Result;
 use serde::Deserialize;
 
 use crate::{

@@ -2,6 +2,8 @@
 use axum::http::StatusCode;
 use loco_rs::prelude::*;
 
+use crate::web::error::Result;
+
 use crate::{
     controllers::auth::LoginForm, forms::FieldErrors, models::users::RegisterParams, web::Page,
 };
@@ -76,4 +78,12 @@ pub fn reset(
         "auth/reset.html",
         data!({ "token": token, "valid": valid, "errors": errors }),
     )
+}
+
+/// The page of a confirmation link that does not work (410).
+///
+/// # Errors
+/// When the template fails to render.
+pub fn confirm_invalid(v: &TeraView, page: &Page) -> Result<Response> {
+    page.render_status(v, StatusCode::GONE, "auth/confirm.html", data!({}))
 }

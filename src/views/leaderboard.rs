@@ -1,5 +1,7 @@
 //! The leaderboard and a user's reputation history.
 use loco_rs::prelude::*;
+
+use crate::web::error::Result;
 use serde::Serialize;
 
 use super::shared::{AuthorView, Pager};

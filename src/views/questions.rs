@@ -1,6 +1,8 @@
 //! Question lists, the question page and the ask/edit forms.
 use axum::http::StatusCode;
 use loco_rs::prelude::*;
+
+use crate::web::error::Result;
 use serde::Serialize;
 
 use super::shared::{url_with, AuthorView, Pager, TagView};

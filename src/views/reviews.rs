@@ -1,6 +1,8 @@
 //! Reviews and courses pages.
 use axum::http::StatusCode;
 use loco_rs::prelude::*;
+
+use crate::web::error::Result;
 use serde::Serialize;
 
 use super::{

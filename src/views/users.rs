@@ -1,5 +1,7 @@
 //! Profile and settings pages.
 use loco_rs::prelude::*;
+
+use crate::web::error::Result;
 use serde::Serialize;
 
 use crate::{

@@ -22,6 +22,7 @@ use crate::{
     i18n::Lang,
     models::users::{self, Role},
     settings::Settings,
+    web::error::AppError,
     web::session_store::AUTH_KEY,
 };
 
@@ -48,6 +49,9 @@ pub struct CurrentUser {
     /// Has the reputation to flag posts (or is staff); set when the request
     /// is resolved, where the configured threshold is known.
     pub may_flag: bool,
+    /// The e-mail address is confirmed: only then may the user post, vote,
+    /// comment or flag.
+    pub confirmed: bool,
 }
 
 impl CurrentUser {
@@ -60,12 +64,23 @@ impl CurrentUser {
             reputation: user.reputation,
             avatar_url: user.avatar_url(),
             may_flag: false,
+            confirmed: user.email_confirmed_at.is_some(),
         }
     }
 
     #[must_use]
     pub fn is_staff(&self) -> bool {
         self.role >= Role::Moderator
+    }
+
+    /// The user as the posting limits see them.
+    #[must_use]
+    pub fn poster(&self) -> crate::limits::Poster {
+        crate::limits::Poster {
+            user_id: self.id,
+            reputation: self.reputation,
+            staff: self.is_staff(),
+        }
     }
 
     #[must_use]
@@ -78,13 +93,9 @@ impl CurrentUser {
 #[derive(Debug, Clone, Default)]
 pub struct Viewer(pub Option<CurrentUser>);
 
-/// Layer: resolves language and user once per request.
-pub async fn resolve(
-    State(ctx): State<AppContext>,
-    session: Session,
-    mut req: Request,
-    next: Next,
-) -> Response {
+/// Layer: the language, from the `lang` cookie or `Accept-Language` (no
+/// database: error pages need it even when the database is down).
+pub async fn resolve_lang(mut req: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(req.headers());
     let accept = req
         .headers()
@@ -96,16 +107,29 @@ pub async fn resolve(
         accept,
     );
     req.extensions_mut().insert(lang);
+    next.run(req).await
+}
 
+/// Layer: resolves the user once per request. The viewer also travels
+/// back on the response, for the error-page layer outside this one.
+pub async fn resolve(
+    State(ctx): State<AppContext>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let user = match current_user(&ctx, &session).await {
         Ok(user) => user,
         Err(err) => {
             tracing::error!(error = %err, "cannot resolve the session user");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            return AppError::Unavailable(err.to_string()).into_response();
         }
     };
-    req.extensions_mut().insert(Viewer(user));
-    next.run(req).await
+    let viewer = Viewer(user);
+    req.extensions_mut().insert(viewer.clone());
+    let mut res = next.run(req).await;
+    res.extensions_mut().insert(viewer);
+    res
 }
 
 async fn current_user(ctx: &AppContext, session: &Session) -> loco_rs::Result<Option<CurrentUser>> {
@@ -166,7 +190,7 @@ fn login_redirect(parts: &Parts) -> Response {
 /// True when the client asked for JSON (the progressive-enhancement path).
 #[must_use]
 pub fn wants_json(parts: &Parts) -> bool {
-    crate::web::errors::accepts_json(&parts.headers)
+    crate::web::error_pages::accepts_json(&parts.headers)
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Lang {
@@ -194,6 +218,25 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Self(viewer(parts)))
+    }
+}
+
+/// A logged-in user with a confirmed e-mail address: who may post, vote,
+/// comment and flag. Anonymous visitors are sent to log in; unconfirmed
+/// accounts get a 403 page that says why.
+#[derive(Debug, Clone)]
+pub struct Member(pub CurrentUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for Member {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let user = viewer(parts).ok_or_else(|| login_redirect(parts))?;
+        if user.confirmed || user.is_staff() {
+            Ok(Self(user))
+        } else {
+            Err(AppError::unconfirmed().into_response())
+        }
     }
 }
 
@@ -245,5 +288,5 @@ fn forbidden_attempt(parts: &Parts, user: &CurrentUser) {
 /// True when the request asked for JSON (from headers, for handlers).
 #[must_use]
 pub fn wants_json_headers(headers: &axum::http::HeaderMap) -> bool {
-    crate::web::errors::accepts_json(headers)
+    crate::web::error_pages::accepts_json(headers)
 }

@@ -7,7 +7,10 @@
 //! files, which are mounted later, bypass sessions and the database.
 use std::sync::Arc;
 
-use axum::{middleware::from_fn_with_state, Router as AXRouter};
+use axum::{
+    middleware::{from_fn, from_fn_with_state},
+    Router as AXRouter,
+};
 use loco_rs::{
     app::AppContext,
     controller::middleware::{self, MiddlewareLayer, MiddlewareStackExt},
@@ -17,8 +20,15 @@ use loco_rs::{
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use crate::{
+    keys::Keys,
     settings::Settings,
-    web::{auth, csrf, errors, headers, query_count, session_store::DbSessionStore, static_files},
+    web::{
+        auth, csrf, error_pages, headers, input,
+        outage::{self, OutageState},
+        query_count,
+        session_store::DbSessionStore,
+        static_files,
+    },
 };
 
 type ApplyFn = dyn Fn(AXRouter<AppContext>) -> AXRouter<AppContext> + Send + Sync;
@@ -61,10 +71,15 @@ pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
         .shared_store
         .get::<TeraView>()
         .expect("the view engine is built in after_context");
+    let keys = ctx
+        .shared_store
+        .get::<Keys>()
+        .expect("the keys are loaded in before_run");
 
     let csrf_cfg = csrf::CsrfConfig {
         max_body_bytes: settings.max_body_bytes,
         trusted_origins: Arc::new(settings.trusted_origins.clone()),
+        anonymous: csrf::AnonymousTokens::new(keys, settings.session.secure),
     };
     let session_layer = SessionManagerLayer::new(DbSessionStore::new(ctx.db.clone()))
         .with_name(settings.session.cookie_name.clone())
@@ -77,19 +92,25 @@ pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
         )));
     let auth_ctx = ctx.clone();
     let expose = settings.expose_query_count;
+    let outage = OutageState::default();
 
     // innermost first: each insert_after puts the new layer outside the last
     let ours: Vec<Box<dyn MiddlewareLayer>> = vec![
         layer("csrf", move |app| {
             app.layer(from_fn_with_state(csrf_cfg.clone(), csrf::guard))
         }),
-        layer("error_pages", move |app| {
-            app.layer(from_fn_with_state(views.clone(), errors::pages))
-        }),
         layer("auth", move |app| {
             app.layer(from_fn_with_state(auth_ctx.clone(), auth::resolve))
         }),
+        layer("outage", move |app| {
+            app.layer(from_fn_with_state(outage.clone(), outage::guard))
+        }),
+        layer("error_pages", move |app| {
+            app.layer(from_fn_with_state(views.clone(), error_pages::pages))
+        }),
+        layer("lang", |app| app.layer(from_fn(auth::resolve_lang))),
         layer("session", move |app| app.layer(session_layer.clone())),
+        layer("input", |app| app.layer(from_fn(input::guard))),
         layer("query_count", move |app| {
             app.layer(from_fn_with_state(expose, query_count::layer))
         }),
@@ -103,10 +124,16 @@ pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
         anchor = name;
     }
     stack.replace("static", layer("static", static_files::mount));
+    let secure = settings.session.secure;
     stack.insert_after(
         "secure_headers",
-        layer("headers", |app| {
-            app.layer(axum::middleware::from_fn(headers::layer))
+        layer("headers", move |app| {
+            let app = app.layer(from_fn(headers::layer));
+            if secure {
+                app.layer(from_fn(headers::secure_cookies))
+            } else {
+                app
+            }
         }),
     );
     stack

@@ -2,16 +2,20 @@
 //! HTML error pages, security headers, static files and the page context.
 //!
 //! Order of the layers (outermost first), wired in `middleware.rs`:
-//! request id → logger → security headers → static files → query counter →
-//! session → current user and language → error pages → CSRF → loco's own
-//! (body limit, panic catcher, etag, timeout) → routes.
+//! request id → logger → security headers (and `Secure` cookies) → static
+//! files → query counter → input guard → session → language → error pages
+//! → outage guard → current user → CSRF → loco's own (body limit, panic
+//! catcher, etag, timeout) → routes.
 pub mod auth;
 pub mod client_ip;
 pub mod csrf;
-pub mod errors;
+pub mod error;
+pub mod error_pages;
 pub mod flash;
 pub mod headers;
+pub mod input;
 pub mod middleware;
+pub mod outage;
 pub mod page;
 pub mod query_count;
 pub mod session_store;
@@ -19,3 +23,12 @@ pub mod static_files;
 
 pub use auth::{AdminUser, CurrentUser, MaybeUser, StaffUser};
 pub use page::Page;
+
+/// A JSON answer (the progressive-enhancement path of forms).
+///
+/// # Errors
+/// Never; the signature fits handlers.
+pub fn json(value: impl serde::Serialize) -> error::Result<axum::response::Response> {
+    use axum::response::IntoResponse;
+    Ok(axum::Json(value).into_response())
+}

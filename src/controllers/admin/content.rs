@@ -3,6 +3,8 @@
 //! the list of deleted posts.
 use axum::debug_handler;
 use loco_rs::prelude::*;
+
+use crate::web::error::{AppError, Result};
 use sea_orm::FromQueryResult;
 use serde::Deserialize;
 
@@ -29,7 +31,7 @@ pub struct ReasonForm {
 }
 
 fn reason_of(form: &ReasonForm) -> Result<String> {
-    clean_reason(&form.reason).ok_or_else(|| Error::BadRequest("reason".into()))
+    clean_reason(&form.reason).ok_or_else(|| AppError::bad_request("reason"))
 }
 
 async fn lock_or_unlock(

@@ -1,6 +1,8 @@
 //! The flag queue and its resolution.
 use axum::{debug_handler, extract::Query};
 use loco_rs::prelude::*;
+
+use crate::web::error::{AppError, Result};
 use serde::Deserialize;
 
 use crate::{
@@ -88,15 +90,15 @@ pub async fn resolve(
     let helpful = match form.outcome.as_str() {
         "helpful" => true,
         "declined" => false,
-        _ => return Err(Error::BadRequest("outcome".into())),
+        _ => return Err(AppError::bad_request("outcome")),
     };
     let followup = match form.followup.as_str() {
         "" | "none" => Followup::None,
         "delete" => Followup::Delete,
         "lock" => Followup::Lock,
-        _ => return Err(Error::BadRequest("followup".into())),
+        _ => return Err(AppError::bad_request("followup")),
     };
-    let note = super::clean_reason(&form.note).ok_or_else(|| Error::BadRequest("note".into()))?;
+    let note = super::clean_reason(&form.note).ok_or_else(|| AppError::bad_request("note"))?;
     match flags::resolve(
         &ctx.db,
         &Votes::get(&ctx),

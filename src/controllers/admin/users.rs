@@ -3,6 +3,8 @@
 use axum::{debug_handler, extract::Query, http::StatusCode};
 use chrono::{NaiveDate, NaiveTime, Utc};
 use loco_rs::prelude::*;
+
+use crate::web::error::{AppError, Result};
 use serde::Deserialize;
 
 use super::{clean_reason, required_reason};
@@ -245,7 +247,7 @@ pub async fn unsuspend(
         Ok(user) => user,
         Err(res) => return Ok(res),
     };
-    let reason = clean_reason(&form.reason).ok_or_else(|| Error::BadRequest("reason".into()))?;
+    let reason = clean_reason(&form.reason).ok_or_else(|| AppError::bad_request("reason"))?;
     moderation::unsuspend(&ctx.db, &Votes::get(&ctx), &me, &user, &reason).await?;
     Ok(flash::redirect(
         &format!("/admin/users/{}", user.id),
@@ -276,7 +278,7 @@ pub async fn role(
         Ok(user) => user,
         Err(res) => return Ok(res),
     };
-    let role = Role::parse(&form.role).ok_or_else(|| Error::BadRequest("role".into()))?;
+    let role = Role::parse(&form.role).ok_or_else(|| AppError::bad_request("role"))?;
     // a change of rights is always explained in the log
     let mut errors = FieldErrors::new();
     let Some(reason) = required_reason(&form.reason, page.lang(), &mut errors, "role_reason")
@@ -374,7 +376,7 @@ pub async fn logout(
         Ok(user) => user,
         Err(res) => return Ok(res),
     };
-    let reason = clean_reason(&form.reason).ok_or_else(|| Error::BadRequest("reason".into()))?;
+    let reason = clean_reason(&form.reason).ok_or_else(|| AppError::bad_request("reason"))?;
     moderation::logout_everywhere(&ctx.db, &me, &user, &reason).await?;
     Ok(flash::redirect(
         &format!("/admin/users/{}", user.id),

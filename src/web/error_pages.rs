@@ -17,8 +17,8 @@ use loco_rs::prelude::{TeraView, ViewRenderer};
 use serde_json::json;
 
 use crate::{
-    i18n::{t, Lang},
-    web::{csrf::CsrfRejected, page::Base},
+    i18n::{t, t_args, Arg, Lang},
+    web::{auth::Viewer, csrf::CsrfRejected, error::ErrorMessage, outage::Outage, page::Base},
 };
 
 /// Marks a response whose body is already the page the user should see.
@@ -35,10 +35,7 @@ pub fn accepts_json(headers: &HeaderMap) -> bool {
 }
 
 /// The Fluent keys of the title and explanation for `status`.
-fn keys(status: StatusCode, csrf: bool) -> (&'static str, &'static str) {
-    if csrf {
-        return ("error-403-title", "error-csrf-message");
-    }
+fn keys(status: StatusCode) -> (&'static str, &'static str) {
     match status.as_u16() {
         400 => ("error-400-title", "error-400-message"),
         401 | 403 => ("error-403-title", "error-403-message"),
@@ -54,6 +51,30 @@ fn keys(status: StatusCode, csrf: bool) -> (&'static str, &'static str) {
     }
 }
 
+/// The explanation shown for `res`: a specific message when the handler
+/// named one, the wait when it sent `Retry-After` with a 429.
+fn message(lang: Lang, res: &Response, default_key: &str) -> String {
+    if let Some(ErrorMessage(key)) = res.extensions().get::<ErrorMessage>() {
+        return t(lang, key);
+    }
+    if res.extensions().get::<CsrfRejected>().is_some() {
+        return t(lang, "error-csrf-message");
+    }
+    let retry = res
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i64>().ok());
+    match (res.status(), retry) {
+        (StatusCode::TOO_MANY_REQUESTS, Some(secs)) => t_args(
+            lang,
+            "error-429-wait",
+            &[("minutes", Arg::Num((secs + 59) / 60))],
+        ),
+        _ => t(lang, default_key),
+    }
+}
+
 /// Layer: replaces unrendered error responses.
 pub async fn pages(State(views): State<TeraView>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
@@ -62,7 +83,7 @@ pub async fn pages(State(views): State<TeraView>, req: Request, next: Next) -> R
         return next.run(req).await;
     }
     let json = accepts_json(req.headers());
-    let base = Base::collect(&req).await;
+    let mut base = Base::collect(&req).await;
     let request_id = req
         .extensions()
         .get::<loco_rs::controller::middleware::request_id::LocoRequestId>()
@@ -72,18 +93,22 @@ pub async fn pages(State(views): State<TeraView>, req: Request, next: Next) -> R
     if status.as_u16() < 400 || res.extensions().get::<Rendered>().is_some() {
         return res;
     }
-    let csrf = res.extensions().get::<CsrfRejected>().is_some();
-    let (title_key, message_key) = keys(status, csrf);
+    // the user is resolved inside this layer and comes back on the response
+    if let Some(Viewer(user)) = res.extensions().get::<Viewer>() {
+        base.user.clone_from(user);
+    }
+    let (title_key, message_key) = keys(status);
     let lang: Lang = base.lang;
+    let text = message(lang, &res, message_key);
 
     let mut out = if json {
-        let body = json!({ "error": t(lang, message_key), "status": status.as_u16() });
+        let body = json!({ "error": text, "status": status.as_u16() });
         (status, axum::Json(body)).into_response()
     } else {
         let data = base.merge(json!({
             "status": status.as_u16(),
             "title_key": title_key,
-            "message_key": message_key,
+            "message": text,
             "request_id": request_id,
         }));
         match views.render("errors/page.html", data) {
@@ -98,7 +123,7 @@ pub async fn pages(State(views): State<TeraView>, req: Request, next: Next) -> R
             }
             Err(err) => {
                 tracing::error!(error = %err, "cannot render the error page");
-                (status, t(lang, message_key)).into_response()
+                (status, text).into_response()
             }
         }
     };
@@ -112,6 +137,9 @@ pub async fn pages(State(views): State<TeraView>, req: Request, next: Next) -> R
         for value in res.headers().get_all(&name) {
             out.headers_mut().append(name.clone(), value.clone());
         }
+    }
+    if res.extensions().get::<Outage>().is_some() {
+        out.extensions_mut().insert(Outage);
     }
     out.extensions_mut().insert(Rendered);
     out

@@ -1,0 +1,186 @@
+//! The one error type handlers return.
+//!
+//! Each variant is an HTTP answer with a meaning; the error-page layer
+//! (`error_pages`) turns the bare status into a page in the user's
+//! language, or JSON for JSON clients. Named constructors keep handlers
+//! short (`AppError::not_found()`), and every conversion from a lower
+//! layer's error happens here, once: a database that cannot be reached
+//! becomes 503 with `Retry-After`, never a 500.
+use axum::{
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use sea_orm::DbErr;
+
+use crate::db::is_outage;
+
+/// Seconds a client is asked to wait after a database outage.
+pub const OUTAGE_RETRY_SECS: i64 = 5;
+
+/// The result type of handlers.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Which message an error page shows when the status alone is too vague.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorMessage(pub &'static str);
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    /// The account's e-mail address is not confirmed yet.
+    #[error("e-mail address not confirmed")]
+    Unconfirmed,
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error("too many requests; retry after {retry_after} s")]
+    TooManyRequests { retry_after: i64 },
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Db(DbErr),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl AppError {
+    #[must_use]
+    pub const fn not_found() -> Self {
+        Self::NotFound
+    }
+
+    #[must_use]
+    pub const fn forbidden() -> Self {
+        Self::Forbidden
+    }
+
+    #[must_use]
+    pub const fn unconfirmed() -> Self {
+        Self::Unconfirmed
+    }
+
+    /// A request no form of ours sends (a missing field, an unknown value).
+    #[must_use]
+    pub const fn bad_request(what: &'static str) -> Self {
+        Self::BadRequest(what)
+    }
+
+    #[must_use]
+    pub const fn too_many(retry_after: i64) -> Self {
+        Self::TooManyRequests { retry_after }
+    }
+
+    #[must_use]
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::Internal(message.into())
+    }
+
+    #[must_use]
+    pub const fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Forbidden | Self::Unconfirmed => StatusCode::FORBIDDEN,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Db(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        if is_outage(&err) {
+            Self::Unavailable(err.to_string())
+        } else {
+            Self::Db(err)
+        }
+    }
+}
+
+impl From<crate::limits::Refused> for AppError {
+    fn from(refused: crate::limits::Refused) -> Self {
+        Self::too_many(refused.retry_after)
+    }
+}
+
+impl From<crate::models::reviews::ReviewError> for AppError {
+    fn from(err: crate::models::reviews::ReviewError) -> Self {
+        use crate::models::reviews::ReviewError;
+        match err {
+            ReviewError::Db(e) => e.into(),
+            ReviewError::Duplicate(_) => Self::bad_request("duplicate review"),
+        }
+    }
+}
+
+impl From<loco_rs::storage::StorageError> for AppError {
+    fn from(err: loco_rs::storage::StorageError) -> Self {
+        Self::Internal(format!("storage: {err}"))
+    }
+}
+
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(err: tower_sessions::session::Error) -> Self {
+        Self::Unavailable(format!("session store: {err}"))
+    }
+}
+
+impl From<loco_rs::model::ModelError> for AppError {
+    fn from(err: loco_rs::model::ModelError) -> Self {
+        use loco_rs::model::ModelError;
+        match err {
+            ModelError::DbErr(e) => e.into(),
+            ModelError::EntityNotFound => Self::NotFound,
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<loco_rs::Error> for AppError {
+    fn from(err: loco_rs::Error) -> Self {
+        use loco_rs::Error;
+        match err {
+            Error::NotFound => Self::NotFound,
+            Error::DB(e) => e.into(),
+            Error::Model(e) => e.into(),
+            Error::WithBacktrace { inner, .. } => (*inner).into(),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match &self {
+            Self::Db(_) | Self::Internal(_) => {
+                tracing::error!(error = %self, "request failed");
+            }
+            Self::Unavailable(_) => tracing::warn!(error = %self, "database unavailable"),
+            Self::BadRequest(what) => tracing::debug!(what, "bad request"),
+            _ => {}
+        }
+        let mut res = status.into_response();
+        let retry = match self {
+            Self::TooManyRequests { retry_after } => Some(retry_after.max(1)),
+            Self::Unavailable(_) => Some(OUTAGE_RETRY_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry {
+            if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        if matches!(self, Self::Unavailable(_)) {
+            res.extensions_mut().insert(super::outage::Outage);
+        }
+        if matches!(self, Self::Unconfirmed) {
+            res.extensions_mut()
+                .insert(ErrorMessage("error-unconfirmed-message"));
+        }
+        res
+    }
+}
