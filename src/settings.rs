@@ -5,6 +5,8 @@
 use loco_rs::{app::AppContext, Error, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::limits::Rule;
+
 /// Points and thresholds of the reputation system (SPEC "Reputation rules").
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
@@ -65,6 +67,118 @@ impl Default for SessionSettings {
     }
 }
 
+/// Posts of one kind an account may make per hour, by standing: new
+/// accounts (reputation below `new_below`) get the first number, trusted
+/// ones (from `trusted_from`) the last.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PerHour {
+    pub new: i64,
+    pub regular: i64,
+    pub trusted: i64,
+}
+
+impl PerHour {
+    const fn of(new: i64, regular: i64, trusted: i64) -> Self {
+        Self {
+            new,
+            regular,
+            trusted,
+        }
+    }
+}
+
+/// Posting limits per user and hour (staff are exempt).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PostLimits {
+    /// Below this reputation an account counts as new.
+    pub new_below: i64,
+    /// From this reputation on an account counts as trusted.
+    pub trusted_from: i64,
+    pub question: PerHour,
+    pub answer: PerHour,
+    pub review: PerHour,
+    pub comment: PerHour,
+    pub flag: PerHour,
+    pub edit: PerHour,
+}
+
+impl Default for PostLimits {
+    fn default() -> Self {
+        Self {
+            new_below: 10,
+            trusted_from: 1_000,
+            question: PerHour::of(3, 10, 30),
+            answer: PerHour::of(10, 30, 90),
+            review: PerHour::of(3, 10, 30),
+            comment: PerHour::of(10, 60, 180),
+            flag: PerHour::of(10, 30, 90),
+            edit: PerHour::of(10, 60, 180),
+        }
+    }
+}
+
+/// Abuse limits (see `limits`): each is a list of windows, all enforced.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitSettings {
+    /// Failed logins per account; the longer windows make the wait grow.
+    pub login_account: Vec<Rule>,
+    /// Failed logins per client address.
+    pub login_client: Vec<Rule>,
+    /// Password-reset requests per e-mail address typed in.
+    pub reset_address: Vec<Rule>,
+    /// Password-reset requests per client address.
+    pub reset_client: Vec<Rule>,
+    /// Mails of one kind (reset, confirmation) to one account.
+    pub account_mail: Vec<Rule>,
+    /// New accounts per client address.
+    pub register_client: Vec<Rule>,
+    /// Votes per user and UTC day (Stack Overflow allows 40).
+    pub votes_per_day: i64,
+    pub posts: PostLimits,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            login_account: vec![
+                Rule::new(5, 60),
+                Rule::new(10, 900),
+                Rule::new(20, 3_600),
+                Rule::new(50, 86_400),
+            ],
+            login_client: vec![Rule::new(20, 60), Rule::new(100, 3_600)],
+            reset_address: vec![Rule::new(3, 3_600)],
+            reset_client: vec![Rule::new(5, 3_600), Rule::new(20, 86_400)],
+            account_mail: vec![Rule::new(1, 600)],
+            register_client: vec![Rule::new(3, 3_600), Rule::new(10, 86_400)],
+            votes_per_day: 40,
+            posts: PostLimits::default(),
+        }
+    }
+}
+
+/// The background job queue (mails).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobSettings {
+    /// Run the worker loop inside the server (tests run jobs explicitly).
+    pub worker: bool,
+    /// How often the worker looks for due jobs, in milliseconds.
+    pub poll_ms: u64,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self {
+            worker: true,
+            poll_ms: 1_000,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
@@ -86,6 +200,8 @@ pub struct Settings {
     pub mail_from: String,
     pub session: SessionSettings,
     pub reputation: ReputationSettings,
+    pub limits: LimitSettings,
+    pub jobs: JobSettings,
 }
 
 impl Default for Settings {
@@ -101,6 +217,8 @@ impl Default for Settings {
             mail_from: "NightCoder <noreply@localhost>".to_string(),
             session: SessionSettings::default(),
             reputation: ReputationSettings::default(),
+            limits: LimitSettings::default(),
+            jobs: JobSettings::default(),
         }
     }
 }

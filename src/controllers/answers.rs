@@ -2,6 +2,8 @@
 use axum::{debug_handler, http::StatusCode};
 use loco_rs::prelude::*;
 
+use crate::web::error::Result;
+
 use crate::{
     controllers::questions::{load_page, parse_id, visible},
     forms::FieldErrors,
@@ -14,15 +16,20 @@ use crate::{
     votes::Votes,
     web::{
         auth::wants_json_headers,
+        auth::Member,
         flash::{self, Kind},
         CurrentUser, Page,
     },
+};
+use crate::{
+    limits::{self, PostKind},
+    settings::Settings,
 };
 
 #[debug_handler]
 async fn create(
     ViewEngine(v): ViewEngine<TeraView>,
-    me: CurrentUser,
+    Member(me): Member,
     page: Page,
     State(ctx): State<AppContext>,
     Path(id): Path<String>,
@@ -46,6 +53,10 @@ async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
+    let limits = &Settings::get(&ctx).limits;
+    limits::post(&ctx.db, limits, PostKind::Answer, me.poster())
+        .await?
+        .ok()?;
     match answers::Model::create(&ctx.db, question.id, me.id, body, html).await {
         Ok(answer) => Ok(flash::redirect(
             &format!("{}#answer-{}", question.url(), answer.id),
@@ -195,7 +206,7 @@ async fn accept(
     };
     let accepted = outcome == AcceptOutcome::Accepted;
     if wants_json_headers(&headers) {
-        return format::json(serde_json::json!({ "accepted": accepted }));
+        return crate::web::json(serde_json::json!({ "accepted": accepted }));
     }
     let (question_url, anchor) = match answers::Model::find_live(&ctx.db, id).await? {
         Some((_, q)) => (q.url(), format!("#answer-{id}")),

@@ -3,14 +3,21 @@
 use axum::debug_handler;
 use loco_rs::prelude::*;
 
+use crate::web::error::Result;
+
 use crate::{
     controllers::{questions::parse_id, votes::back_url},
     models::flags::{self, FlagParams},
     votes::{Target, Votes},
     web::{
+        auth::Member,
         flash::{self, Kind},
         CurrentUser, Page,
     },
+};
+use crate::{
+    limits::{self, PostKind},
+    settings::Settings,
 };
 
 async fn flag(
@@ -24,6 +31,10 @@ async fn flag(
     let Some(target) = target else {
         return page.not_found(v);
     };
+    let limits = &Settings::get(ctx).limits;
+    limits::post(&ctx.db, limits, PostKind::Flag, me.poster())
+        .await?
+        .ok()?;
     match flags::create(&ctx.db, &Votes::get(ctx), me, target, form).await? {
         Ok(_) => Ok(flash::redirect(
             &back_url(ctx, target).await?,
@@ -45,7 +56,7 @@ macro_rules! flag_handler {
         #[debug_handler]
         async fn $name(
             ViewEngine(v): ViewEngine<TeraView>,
-            me: CurrentUser,
+            Member(me): Member,
             page: Page,
             State(ctx): State<AppContext>,
             Path(id): Path<String>,

@@ -1,6 +1,8 @@
 //! Questions: list and search, ask, read, edit, delete.
 use axum::{debug_handler, extract::Query, http::StatusCode, response::Redirect};
 use loco_rs::prelude::*;
+
+use crate::web::error::Result;
 use serde::Deserialize;
 
 use crate::{
@@ -18,9 +20,14 @@ use crate::{
     },
     votes,
     web::{
+        auth::Member,
         flash::{self, Kind},
         CurrentUser, Page,
     },
+};
+use crate::{
+    limits::{self, PostKind},
+    settings::Settings,
 };
 
 /// Query string of the list. Values are read leniently: an unknown sort
@@ -81,7 +88,7 @@ async fn index(
 #[debug_handler]
 async fn new(
     ViewEngine(v): ViewEngine<TeraView>,
-    _me: CurrentUser,
+    Member(_me): Member,
     page: Page,
 ) -> Result<Response> {
     views::questions::form(
@@ -98,7 +105,7 @@ async fn new(
 #[debug_handler]
 async fn create(
     ViewEngine(v): ViewEngine<TeraView>,
-    me: CurrentUser,
+    Member(me): Member,
     page: Page,
     State(ctx): State<AppContext>,
     Form(form): Form<QuestionParams>,
@@ -117,6 +124,10 @@ async fn create(
             );
         }
     };
+    let limits = &Settings::get(&ctx).limits;
+    limits::post(&ctx.db, limits, PostKind::Question, me.poster())
+        .await?
+        .ok()?;
     let question = questions::Model::create(&ctx.db, me.id, valid).await?;
     Ok(flash::redirect(
         &question.url(),

@@ -1,6 +1,8 @@
 //! Course reviews: list and search, write, read, edit, delete, vote.
 use axum::{debug_handler, extract::Query, http::StatusCode};
 use loco_rs::prelude::*;
+
+use crate::web::error::Result;
 use serde::Deserialize;
 
 use crate::{
@@ -21,9 +23,14 @@ use crate::{
     votes::{self, Target, Votes},
     web::{
         auth::wants_json_headers,
+        auth::Member,
         flash::{self, Kind},
         CurrentUser, Page,
     },
+};
+use crate::{
+    limits::{self, PostKind},
+    settings::Settings,
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -67,7 +74,7 @@ async fn index(
 #[debug_handler]
 async fn new(
     ViewEngine(v): ViewEngine<TeraView>,
-    _me: CurrentUser,
+    Member(_me): Member,
     page: Page,
 ) -> Result<Response> {
     views::reviews::form(
@@ -93,7 +100,7 @@ fn duplicate_errors(lang: Lang, existing: i64) -> (FieldErrors, Option<String>) 
 #[debug_handler]
 async fn create(
     ViewEngine(v): ViewEngine<TeraView>,
-    me: CurrentUser,
+    Member(me): Member,
     page: Page,
     State(ctx): State<AppContext>,
     Form(form): Form<ReviewParams>,
@@ -115,6 +122,10 @@ async fn create(
             );
         }
     };
+    let limits = &Settings::get(&ctx).limits;
+    limits::post(&ctx.db, limits, PostKind::Review, me.poster())
+        .await?
+        .ok()?;
     match reviews::Model::create(&ctx.db, me.id, valid).await {
         Ok(review) => Ok(flash::redirect(
             &review.url(),
@@ -321,7 +332,7 @@ struct VoteForm {
 
 #[debug_handler]
 async fn vote(
-    me: CurrentUser,
+    Member(me): Member,
     lang: Lang,
     State(ctx): State<AppContext>,
     headers: axum::http::HeaderMap,

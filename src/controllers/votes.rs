@@ -4,6 +4,8 @@
 //! for JSON and updates the widget in place.
 use axum::{debug_handler, http::StatusCode};
 use loco_rs::prelude::*;
+
+use crate::web::error::{AppError, Result};
 use serde::Deserialize;
 
 use crate::{
@@ -13,11 +15,13 @@ use crate::{
     votes::{Direction, Kind as PostKind, Target, VoteError, VoteOutcome, Votes},
     web::{
         auth::wants_json_headers,
-        errors::json_error,
+        auth::Member,
+        error_pages::json_error,
         flash::{self, Kind},
         CurrentUser,
     },
 };
+use crate::{limits, settings::Settings};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -86,7 +90,7 @@ pub async fn vote(
     direction: &str,
 ) -> Result<Response> {
     let Some(target) = target else {
-        return Err(Error::NotFound);
+        return Err(AppError::not_found());
     };
     let Some(direction) = Direction::parse(direction) else {
         if json {
@@ -95,11 +99,14 @@ pub async fn vote(
                 t(lang, "vote-error-direction"),
             ));
         }
-        return Err(Error::BadRequest("direction must be up or down".into()));
+        return Err(AppError::bad_request("direction must be up or down"));
     };
+    limits::vote(&ctx.db, &Settings::get(ctx).limits, me.id)
+        .await?
+        .ok()?;
     let result = Votes::get(ctx).cast(me.id, target, direction).await;
     match (result, json) {
-        (Ok(VoteOutcome { tally, mine }), true) => format::json(serde_json::json!({
+        (Ok(VoteOutcome { tally, mine }), true) => crate::web::json(serde_json::json!({
             "score": tally.score(),
             "up": tally.up,
             "down": tally.down,
@@ -120,7 +127,7 @@ pub async fn vote(
             };
             Ok(json_error(status_of(&err), message))
         }
-        (Err(VoteError::NotFound), false) => Err(Error::NotFound),
+        (Err(VoteError::NotFound), false) => Err(AppError::not_found()),
         (Err(err), false) => Ok(flash::redirect(
             &back_url(ctx, target).await?,
             Kind::Danger,
@@ -131,7 +138,7 @@ pub async fn vote(
 
 #[debug_handler]
 async fn question(
-    me: CurrentUser,
+    Member(me): Member,
     lang: Lang,
     State(ctx): State<AppContext>,
     headers: axum::http::HeaderMap,
@@ -152,7 +159,7 @@ async fn question(
 
 #[debug_handler]
 async fn answer(
-    me: CurrentUser,
+    Member(me): Member,
     lang: Lang,
     State(ctx): State<AppContext>,
     headers: axum::http::HeaderMap,

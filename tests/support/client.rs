@@ -14,6 +14,9 @@ pub struct Client {
     pub server: TestServer,
     jar: Mutex<BTreeMap<String, String>>,
     token: Mutex<Option<String>>,
+    /// The client address this browser's requests come from, as the
+    /// trusted proxy reports it (`X-Forwarded-For`).
+    forwarded_for: Mutex<Option<String>>,
 }
 
 fn token_re() -> &'static Regex {
@@ -32,12 +35,21 @@ impl Client {
             server,
             jar: Mutex::new(BTreeMap::new()),
             token: Mutex::new(None),
+            forwarded_for: Mutex::new(None),
         }
+    }
+
+    /// Makes every later request come from `ip`.
+    pub fn set_forwarded_for(&self, ip: &str) {
+        *self.forwarded_for.lock().unwrap() = Some(ip.to_string());
     }
 
     /// A request carrying this browser's cookies.
     pub fn request(&self, method: Method, path: &str) -> TestRequest {
-        let req = self.server.method(method, path);
+        let mut req = self.server.method(method, path);
+        if let Some(ip) = self.forwarded_for.lock().unwrap().clone() {
+            req = req.add_header("x-forwarded-for", ip);
+        }
         let cookies = self.cookie_header();
         if cookies.is_empty() {
             req
