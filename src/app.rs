@@ -64,6 +64,10 @@ impl Hooks for App {
             ReputationRules::new(settings.reputation.clone()),
         );
         ctx.shared_store.insert(Arc::new(votes));
+        ctx.shared_store.insert(
+            crate::mail::Transport::from_config(ctx.config.mailer.as_ref())
+                .map_err(|e| loco_rs::Error::Message(format!("mailer: {e}")))?,
+        );
         ctx.shared_store.insert(Arc::new(settings));
         ctx.shared_store.insert(view_engine::build()?);
         crate::passwords::warm_up();
@@ -104,10 +108,20 @@ impl Hooks for App {
     }
 
     async fn before_run(ctx: &AppContext) -> Result<()> {
+        // after the migrations: the keys live in the database
+        ctx.shared_store
+            .insert(crate::keys::Keys::load(&ctx.db).await?);
         if ctx.environment == Environment::Development && Settings::get(ctx).demo_seed {
             tasks::demo::seed_if_empty(ctx).await?;
         }
         crate::housekeeping::spawn(ctx.clone());
+        let jobs = &Settings::get(ctx).jobs;
+        if jobs.worker {
+            crate::workers::spawn(
+                ctx.clone(),
+                std::time::Duration::from_millis(jobs.poll_ms.max(50)),
+            );
+        }
         Ok(())
     }
 
@@ -141,7 +155,9 @@ pub const TABLES: &[&str] = &[
     "tags",
     "answers",
     "questions",
-    "password_resets",
+    "account_tokens",
+    "jobs",
+    "rate_limits",
     "sessions",
     "users",
 ];

@@ -1,5 +1,12 @@
-//! CSRF protection: a synchronizer token kept in the session, required on
-//! every state-changing request, plus an `Origin` / `Sec-Fetch-Site` check.
+//! CSRF protection: every state-changing request needs a token, plus an
+//! `Origin` / `Sec-Fetch-Site` check.
+//!
+//! * Logged-in users have a synchronizer token kept in their session.
+//! * Anonymous forms (login, register, password reset) use a signed
+//!   double-submit token: a random value signed with the installation's
+//!   key, set as a cookie and repeated in the form. It needs no session, so
+//!   anonymous visitors never cause a database write; the session row is
+//!   created at login.
 //!
 //! The token comes in the `csrf_token` form field (url-encoded or multipart)
 //! or the `x-csrf-token` header (the vote script). The layer removes the
@@ -18,6 +25,8 @@ use base64::Engine;
 use subtle::ConstantTimeEq;
 use tower_sessions::Session;
 
+use crate::keys::{Keys, Use};
+
 /// Session key of the token.
 pub const SESSION_KEY: &str = "csrf";
 /// Form field carrying the token.
@@ -31,6 +40,58 @@ pub struct CsrfRejected;
 pub struct CsrfConfig {
     pub max_body_bytes: usize,
     pub trusted_origins: Arc<Vec<String>>,
+    pub anonymous: AnonymousTokens,
+}
+
+/// How anonymous forms get their token; handed to handlers through the
+/// request extensions (see `Page::with_csrf`).
+#[derive(Clone, Debug)]
+pub struct AnonymousTokens {
+    pub keys: Keys,
+    /// `__Host-` prefixed when the cookie is `Secure` (no sub-domain can
+    /// set it then).
+    pub cookie: &'static str,
+    pub secure: bool,
+}
+
+impl AnonymousTokens {
+    #[must_use]
+    pub const fn new(keys: Keys, secure: bool) -> Self {
+        Self {
+            keys,
+            cookie: if secure { "__Host-nc_csrf" } else { "nc_csrf" },
+            secure,
+        }
+    }
+
+    /// The valid token of the request's cookie, if any.
+    #[must_use]
+    pub fn from_headers(&self, headers: &HeaderMap) -> Option<String> {
+        let jar = axum_extra::extract::CookieJar::from_headers(headers);
+        let value = jar.get(self.cookie)?.value();
+        self.keys
+            .verify(Use::Csrf, value)
+            .is_some()
+            .then(|| value.to_string())
+    }
+
+    /// A new signed token.
+    #[must_use]
+    pub fn mint(&self) -> String {
+        self.keys.sign(Use::Csrf, &new_token())
+    }
+
+    /// The `Set-Cookie` value that hands `token` to the browser (a session
+    /// cookie: it goes with the browser, not with a login).
+    #[must_use]
+    pub fn cookie_header(&self, token: &str) -> Option<axum::http::HeaderValue> {
+        let secure = if self.secure { "; Secure" } else { "" };
+        axum::http::HeaderValue::from_str(&format!(
+            "{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}",
+            self.cookie
+        ))
+        .ok()
+    }
 }
 
 /// A fresh 256-bit token.
@@ -123,9 +184,10 @@ fn is_safe(method: &Method) -> bool {
 pub async fn guard(
     State(cfg): State<CsrfConfig>,
     session: Session,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
+    req.extensions_mut().insert(cfg.anonymous.clone());
     if is_safe(req.method()) {
         return next.run(req).await;
     }
@@ -165,12 +227,18 @@ pub async fn guard(
     };
 
     let sent = header_token.or(body_token);
+    let same = |a: &str, b: &str| bool::from(a.as_bytes().ct_eq(b.as_bytes()));
     let ok = match (&expected, &sent) {
-        (Some(expected), Some(sent)) => bool::from(expected.as_bytes().ct_eq(sent.as_bytes())),
+        (Some(expected), Some(sent)) => same(expected, sent),
+        // anonymous: the signed cookie and the form must carry the same token
+        (None, Some(sent)) => cfg
+            .anonymous
+            .from_headers(&parts.headers)
+            .is_some_and(|cookie| same(&cookie, sent)),
         // The language switch in the navbar of anonymous pages changes only a
-        // cookie; it is allowed without a session so that browsing never
-        // creates a session row (the origin check above still applies).
-        (None, _) => parts.uri.path() == "/lang" && session.id().is_none(),
+        // cookie; it is allowed without a token so that browsing never needs
+        // one (the origin check above still applies).
+        (None, None) => parts.uri.path() == "/lang" && session.id().is_none(),
         (Some(_), None) => false,
     };
     if !ok {

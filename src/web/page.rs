@@ -19,8 +19,10 @@ use crate::{
     i18n::{t, Lang},
     web::{
         auth::{CurrentUser, Viewer},
-        csrf,
-        errors::Rendered,
+        csrf::{self, AnonymousTokens},
+        error::AppError,
+        error::Result,
+        error_pages::Rendered,
         flash::{self, Flash},
         static_files,
     },
@@ -36,6 +38,8 @@ pub struct Me {
     pub avatar_url: Option<String>,
     pub is_staff: bool,
     pub is_admin: bool,
+    /// False until the e-mail address is confirmed (the layout says so).
+    pub confirmed: bool,
 }
 
 impl Me {
@@ -48,6 +52,7 @@ impl Me {
             avatar_url: user.avatar_url.clone(),
             is_staff: user.is_staff(),
             is_admin: user.is_admin(),
+            confirmed: user.confirmed || user.is_staff(),
         }
     }
 }
@@ -82,7 +87,7 @@ impl Base {
         let path = uri
             .path_and_query()
             .map_or_else(|| "/".to_string(), |pq| pq.as_str().to_string());
-        let json = crate::web::errors::accepts_json(headers);
+        let json = crate::web::error_pages::accepts_json(headers);
         Self {
             json,
             lang,
@@ -128,6 +133,11 @@ impl Base {
 pub struct Page {
     pub base: Base,
     pub session: Session,
+    anonymous: Option<AnonymousTokens>,
+    /// The valid anonymous form token the browser already holds.
+    anonymous_cookie: Option<String>,
+    /// A token minted for this page: sent as a cookie with it.
+    minted: Option<String>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Page {
@@ -138,11 +148,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
             .await
             .map_err(axum::response::IntoResponse::into_response)?;
         let mut base = Base::from_pieces(&parts.extensions, &parts.headers, &parts.uri).await;
-        // a logged-in user always gets a token: every page has POST forms
+        // a logged-in user always gets a token: every page has POST forms,
+        // and a page with an empty token would only fail on submit
         if base.user.is_some() && base.csrf_token.is_none() {
-            base.csrf_token = csrf::ensure(&session).await.ok();
+            match csrf::ensure(&session).await {
+                Ok(token) => base.csrf_token = Some(token),
+                Err(err) => {
+                    tracing::error!(error = %err, "cannot store the CSRF token in the session");
+                    return Err(AppError::Unavailable(err.to_string()).into_response());
+                }
+            }
         }
-        Ok(Self { base, session })
+        let anonymous = parts.extensions.get::<AnonymousTokens>().cloned();
+        let anonymous_cookie = anonymous
+            .as_ref()
+            .and_then(|a| a.from_headers(&parts.headers));
+        Ok(Self {
+            base,
+            session,
+            anonymous,
+            anonymous_cookie,
+            minted: None,
+        })
     }
 }
 
@@ -163,24 +190,28 @@ impl Page {
         t(self.base.lang, key)
     }
 
-    /// Makes sure the page has a CSRF token, creating the session if needed.
-    /// Only pages that show a form to anonymous visitors (login, register,
-    /// password reset) call this; other anonymous views stay session-less.
-    ///
-    /// # Errors
-    /// When the session store fails.
-    pub async fn with_csrf(&mut self) -> loco_rs::Result<()> {
-        if self.base.csrf_token.is_none() {
-            self.base.csrf_token = Some(csrf::ensure(&self.session).await?);
+    /// Makes sure the page has a CSRF token. Logged-in users have theirs in
+    /// the session; an anonymous visitor gets a signed cookie token (no
+    /// session, no database row). Only pages that show a form to anonymous
+    /// visitors (login, register, password reset) call this.
+    pub fn with_csrf(&mut self) {
+        if self.base.csrf_token.is_some() {
+            return;
         }
-        Ok(())
+        if let Some(token) = self.anonymous_cookie.clone() {
+            self.base.csrf_token = Some(token);
+        } else if let Some(anonymous) = &self.anonymous {
+            let token = anonymous.mint();
+            self.base.csrf_token = Some(token.clone());
+            self.minted = Some(token);
+        }
     }
 
     /// Renders `template` with status 200.
     ///
     /// # Errors
     /// When the template fails to render.
-    pub fn render(&self, v: &TeraView, template: &str, data: Value) -> loco_rs::Result<Response> {
+    pub fn render(&self, v: &TeraView, template: &str, data: Value) -> Result<Response> {
         self.render_status(v, StatusCode::OK, template, data)
     }
 
@@ -194,7 +225,7 @@ impl Page {
         status: StatusCode,
         template: &str,
         data: Value,
-    ) -> loco_rs::Result<Response> {
+    ) -> Result<Response> {
         let html = v.render(template, self.base.merge(data))?;
         let mut res = Response::new(Body::from(html));
         *res.status_mut() = status;
@@ -205,6 +236,11 @@ impl Page {
         if self.base.flash.is_some() {
             flash::clear(&mut res);
         }
+        if let (Some(token), Some(anonymous)) = (&self.minted, &self.anonymous) {
+            if let Some(cookie) = anonymous.cookie_header(token) {
+                res.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+        }
         res.extensions_mut().insert(Rendered);
         Ok(res)
     }
@@ -213,7 +249,7 @@ impl Page {
     ///
     /// # Errors
     /// When the template fails to render.
-    pub fn not_found(&self, v: &TeraView) -> loco_rs::Result<Response> {
+    pub fn not_found(&self, v: &TeraView) -> Result<Response> {
         self.error(v, StatusCode::NOT_FOUND)
     }
 
@@ -221,7 +257,7 @@ impl Page {
     ///
     /// # Errors
     /// When the template fails to render.
-    pub fn forbidden(&self, v: &TeraView) -> loco_rs::Result<Response> {
+    pub fn forbidden(&self, v: &TeraView) -> Result<Response> {
         self.error(v, StatusCode::FORBIDDEN)
     }
 
@@ -229,7 +265,7 @@ impl Page {
     ///
     /// # Errors
     /// When the template fails to render.
-    pub fn error(&self, v: &TeraView, status: StatusCode) -> loco_rs::Result<Response> {
+    pub fn error(&self, v: &TeraView, status: StatusCode) -> Result<Response> {
         let key = status.as_u16();
         if self.base.json {
             let message = t(self.base.lang, &format!("error-{key}-message"));
@@ -248,7 +284,7 @@ impl Page {
             json!({
                 "status": key,
                 "title_key": format!("error-{key}-title"),
-                "message_key": format!("error-{key}-message"),
+                "message": t(self.base.lang, &format!("error-{key}-message")),
                 "request_id": Value::Null,
             }),
         )

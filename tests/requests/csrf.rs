@@ -1,5 +1,60 @@
-//! CSRF: every state-changing request needs the session's token.
+//! CSRF: every state-changing request needs a token: the session's for
+//! logged-in users, a signed cookie token for anonymous forms.
+use super::auth::count_sessions;
 use crate::support::{TestApp, PASSWORD};
+
+#[tokio::test]
+async fn anonymous_form_pages_write_no_rows() {
+    let app = TestApp::new().await;
+    for path in ["/login", "/register", "/password/forgot"] {
+        for _ in 0..200 {
+            // a new visitor each time, as a crawler or a flood would be
+            let res = app.client().get(path).await;
+            assert_eq!(res.status_code(), 200, "{path}");
+        }
+    }
+    assert_eq!(count_sessions(&app).await, 0);
+    // the form still works, and the session row appears at login
+    app.create_user("rowan").await;
+    let client = app.client();
+    client.login("rowan", PASSWORD).await;
+    assert_eq!(count_sessions(&app).await, 1);
+}
+
+#[tokio::test]
+async fn an_anonymous_token_works_only_with_its_own_cookie() {
+    let app = TestApp::new().await;
+    app.create_user("sven").await;
+    let attacker = app.client();
+    attacker.get("/login").await;
+    let their_token = attacker.token().await;
+    let victim = app.client();
+    victim.get("/login").await;
+    let fields = [
+        ("csrf_token", their_token.as_str()),
+        ("login", "sven"),
+        ("password", PASSWORD),
+    ];
+    let res = victim.post_raw("/login", &fields).await;
+    assert_eq!(res.status_code(), 403, "another browser's token");
+    // a made-up pair (cookie and field agree, no valid signature)
+    let forger = app.client();
+    forger.set_cookie("nc_csrf", "abc.def");
+    let fields = [
+        ("csrf_token", "abc.def"),
+        ("login", "sven"),
+        ("password", PASSWORD),
+    ];
+    assert_eq!(forger.post_raw("/login", &fields).await.status_code(), 403);
+    // the right pair works
+    let own = victim.token().await;
+    let fields = [
+        ("csrf_token", own.as_str()),
+        ("login", "sven"),
+        ("password", PASSWORD),
+    ];
+    assert_eq!(victim.post_raw("/login", &fields).await.status_code(), 303);
+}
 
 #[tokio::test]
 async fn posts_without_a_token_are_refused_with_a_page() {
