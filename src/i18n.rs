@@ -7,14 +7,14 @@ use std::{borrow::Cow, collections::HashMap, sync::OnceLock};
 
 use chrono::{DateTime, Utc};
 use fluent_templates::{fluent_bundle::FluentValue, ArcLoader};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use unic_langid::{langid, LanguageIdentifier};
 
 /// Where the Fluent files live, relative to the working directory.
 pub const LOCALES_DIR: &str = "locales";
 
 /// A language the forum is translated into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Lang {
     #[default]
     #[serde(rename = "en")]

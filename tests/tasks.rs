@@ -63,6 +63,10 @@ async fn user_admin_creates_an_account_only_with_an_email() {
     assert_eq!(user.role, "admin");
     assert!(user.password_hash.starts_with("$argon2id$"));
     assert!(
+        user.email_confirmed_at.is_some(),
+        "an operator's account is confirmed"
+    );
+    assert!(
         run(&app, "user:admin", &[("username", "x"), ("role", "king")])
             .await
             .is_err()

@@ -19,6 +19,7 @@ error-website-invalid = Enter a full http:// or https:// address.
 error-birthday-range = Enter a date between { $min } and { $max }.
 error-avatar-too-large = The image is larger than { $max } KB.
 error-avatar-format = Upload a PNG, JPEG or WebP image.
+error-avatar-pixels = The picture is too large: at most { $megapixels } megapixels (for example 4000×3000).
 
 # flash messages
 flash-logged-in = Welcome back!
@@ -28,6 +29,14 @@ flash-reset-sent = If an account uses that address, we have sent it a link to re
 flash-password-reset = Your password has been changed. Log in with the new one.
 flash-profile-saved = Your profile has been saved.
 flash-password-changed = Your password has been changed. Your other sessions have been logged out.
+flash-registered-confirm = Almost done: we have sent a confirmation link to your e-mail address. Open it, then log in. (If the address already has an account, its owner got a message instead.)
+flash-email-confirmed = Your e-mail address is confirmed. Welcome to NightCoder!
+flash-confirmation-sent = We have sent a new confirmation link to your e-mail address.
+confirm-title = Confirm your e-mail address
+confirm-invalid = This confirmation link is invalid, already used or expired. Links work once, for 48 hours.
+confirm-resend-where = Send a new link from your settings
+confirm-banner = Your e-mail address is not confirmed yet, so you cannot post, vote, comment or flag. Open the link we sent you.
+confirm-resend = Send the link again
 
 # login and registration
 login-title = Log in
@@ -63,6 +72,23 @@ email-reset-body = Hello { $username },
     { $link }
 
     The link works once and expires in { $minutes } minutes. If you did not ask for it, ignore this e-mail: your password stays the same.
+email-confirm-subject = Confirm your NightCoder e-mail address
+email-confirm-body = Hello { $username },
+
+    welcome to NightCoder! Open this link to confirm your e-mail address:
+
+    { $link }
+
+    The link works once, for { $hours } hours. Until then you can read and edit your profile, but not post, vote, comment or flag. If you did not create this account, ignore this e-mail.
+email-taken-subject = Someone tried to register with your address
+email-taken-body = Hello { $username },
+
+    someone (perhaps you) tried to create a new NightCoder account with this e-mail address. It already belongs to your account, so no new account was made.
+
+    If it was you, log in here: { $login }
+    If you forgot your password, choose a new one here: { $reset }
+
+    If it was not you, you can ignore this e-mail.
 
 # profile and settings
 profile-reputation = reputation

@@ -9,6 +9,7 @@ mod m20261121_000002_forum;
 mod m20261121_000003_votes;
 mod m20261121_000004_reviews;
 mod m20261121_000005_moderation;
+mod m20261129_000006_hardening;
 mod sql;
 
 pub use m20261121_000005_moderation::SQLITE_AUDIT_NO_DELETE;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_votes::Migration),
             Box::new(m20261121_000004_reviews::Migration),
             Box::new(m20261121_000005_moderation::Migration),
+            Box::new(m20261129_000006_hardening::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -6,17 +6,22 @@ use axum::{
 };
 use chrono::Utc;
 use loco_rs::{controller::middleware::remote_ip::RemoteIP, prelude::*};
+
+use crate::web::error::Result;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::{
     forms::FieldErrors,
     i18n::Arg,
+    limits,
     models::{
+        account_tokens::{self, Purpose},
         moderation,
-        users::{self, RegisterError, RegisterParams},
+        users::{self, RegisterError, RegisterParams, Registered},
     },
     passwords,
+    settings::Settings,
     text::{has_forbidden_chars, safe_local_path},
     views,
     votes::Votes,
@@ -81,7 +86,7 @@ async fn login_page(
     if page.user().is_some() {
         return Ok(axum::response::Redirect::to(&next).into_response());
     }
-    page.with_csrf().await?;
+    page.with_csrf();
     let form = LoginForm {
         next,
         ..Default::default()
@@ -109,9 +114,23 @@ async fn login(
     if form.password.is_empty() {
         errors.add(lang, "password", "error-required");
     }
-    page.with_csrf().await?;
+    page.with_csrf();
     if !errors.is_empty() {
         return views::auth::login(&v, &page, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    // Every attempt counts as a failure until the password proves right:
+    // counting before the (slow) check means concurrent guesses cannot slip
+    // past the limit. A right password takes its hit back.
+    let limits = &Settings::get(&ctx).limits;
+    let account = format!("login:{}", users::normalize_login(&form.login));
+    let client = format!("login-ip:{ip}");
+    let decision = limits::hit(&ctx.db, &account, &limits.login_account)
+        .await?
+        .and(limits::hit(&ctx.db, &client, &limits.login_client).await?);
+    if decision.is_refused() {
+        tracing::info!(login = %form.login, ip = %ip, "login refused: too many failures");
+        decision.ok()?;
     }
 
     let user = users::Model::find_by_login(&ctx.db, &form.login).await?;
@@ -129,6 +148,8 @@ async fn login(
             return views::auth::login(&v, &page, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
+    limits::clear(&ctx.db, &account, &limits.login_account).await?;
+    limits::refund(&ctx.db, &client, &limits.login_client).await?;
     let now = Utc::now();
     if user.suspended_until.is_some_and(|until| until <= now) {
         // the suspension ran out since the last sweep: reinstate now
@@ -149,6 +170,7 @@ async fn login(
         );
         return views::auth::login(&v, &page, &form, &errors, StatusCode::FORBIDDEN);
     }
+    users::Model::set_lang(&ctx.db, user.id, lang).await?;
     start_session(&page.session, &user).await?;
     tracing::info!(user_id = user.id, ip = %ip, "login");
     Ok(flash::redirect(
@@ -163,7 +185,7 @@ async fn register_page(ViewEngine(v): ViewEngine<TeraView>, mut page: Page) -> R
     if page.user().is_some() {
         return Ok(axum::response::Redirect::to("/").into_response());
     }
-    page.with_csrf().await?;
+    page.with_csrf();
     views::auth::register(
         &v,
         &page,
@@ -173,32 +195,76 @@ async fn register_page(ViewEngine(v): ViewEngine<TeraView>, mut page: Page) -> R
     )
 }
 
+/// Registration answers the same whether the address is new or already has
+/// an account (whose owner is mailed instead): the page never reveals who
+/// is registered. Both ways the visitor is asked to check their mail.
 #[debug_handler]
 async fn register(
     ViewEngine(v): ViewEngine<TeraView>,
     mut page: Page,
     State(ctx): State<AppContext>,
+    remote: RemoteIP,
     Form(form): Form<RegisterParams>,
 ) -> Result<Response> {
     if page.user().is_some() {
         return Ok(axum::response::Redirect::to("/").into_response());
     }
-    page.with_csrf().await?;
+    page.with_csrf();
     let errors = form.validate(page.lang());
     if !errors.is_empty() {
         return views::auth::register(&v, &page, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    match users::ActiveModel::register(&ctx.db, &form, page.lang()).await {
-        Ok(user) => {
-            start_session(&page.session, &user).await?;
-            tracing::info!(user_id = user.id, "registered");
-            Ok(flash::redirect("/", Kind::Success, "flash-welcome"))
+    let ip = client_ip::text(&remote);
+    let rules = &Settings::get(&ctx).limits.register_client;
+    limits::hit(&ctx.db, &format!("register-ip:{ip}"), rules)
+        .await?
+        .ok()?;
+    match users::ActiveModel::register(&ctx.db, &form, page.lang(), false).await {
+        Ok(Registered::New(user)) => {
+            tracing::info!(user_id = user.id, ip = %ip, "registered");
         }
-        Err(RegisterError::Taken(errors)) => {
-            views::auth::register(&v, &page, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+        Ok(Registered::AddressTaken) => {
+            tracing::info!(ip = %ip, "registration with a taken address; its owner is mailed");
         }
-        Err(RegisterError::Other(err)) => Err(err),
+        Err(RegisterError::UsernameTaken) => {
+            let mut errors = FieldErrors::new();
+            errors.add(page.lang(), "username", "error-username-taken");
+            return views::auth::register(
+                &v,
+                &page,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+        Err(RegisterError::Other(err)) => return Err(err.into()),
     }
+    Ok(flash::redirect(
+        "/login",
+        Kind::Info,
+        "flash-registered-confirm",
+    ))
+}
+
+/// The link from the confirmation mail: confirms the address once.
+#[debug_handler]
+async fn confirm(
+    ViewEngine(v): ViewEngine<TeraView>,
+    page: Page,
+    State(ctx): State<AppContext>,
+    Path(token): Path<String>,
+) -> Result<Response> {
+    let Some(link) = account_tokens::Model::find_valid(&ctx.db, &token, Purpose::Confirm).await?
+    else {
+        return views::auth::confirm_invalid(&v, &page);
+    };
+    if !link.consume(&ctx.db).await? {
+        return views::auth::confirm_invalid(&v, &page);
+    }
+    users::Model::confirm_email(&ctx.db, link.user_id).await?;
+    tracing::info!(user_id = link.user_id, "e-mail address confirmed");
+    let to = if page.user().is_some() { "/" } else { "/login" };
+    Ok(flash::redirect(to, Kind::Success, "flash-email-confirmed"))
 }
 
 #[debug_handler]
@@ -219,5 +285,6 @@ pub fn routes() -> Routes {
     Routes::new()
         .add("/login", get(login_page).post(login))
         .add("/register", get(register_page).post(register))
+        .add("/register/confirm/{token}", get(confirm))
         .add("/logout", post(logout))
 }

@@ -4,9 +4,11 @@ use axum::{
     http::{header, HeaderValue},
 };
 use loco_rs::prelude::*;
+
+use crate::web::error::{AppError, Result};
 use serde::Deserialize;
 
-use crate::{i18n::Lang, text::safe_local_path};
+use crate::{i18n::Lang, models::users, text::safe_local_path, web::MaybeUser};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -18,10 +20,18 @@ struct LangForm {
 }
 
 #[debug_handler]
-async fn switch(Form(form): Form<LangForm>) -> Result<Response> {
+async fn switch(
+    MaybeUser(me): MaybeUser,
+    State(ctx): State<AppContext>,
+    Form(form): Form<LangForm>,
+) -> Result<Response> {
     let Some(lang) = Lang::parse(&form.lang).filter(|_| form.lang.len() <= 5) else {
-        return Err(Error::BadRequest("unknown language".into()));
+        return Err(AppError::bad_request("unknown language"));
     };
+    if let Some(me) = me {
+        // e-mails follow the language the user reads the site in
+        users::Model::set_lang(&ctx.db, me.id, lang).await?;
+    }
     let next = safe_local_path(&form.next).unwrap_or("/");
     let mut res = axum::response::Redirect::to(next).into_response();
     let cookie = format!(
@@ -30,7 +40,7 @@ async fn switch(Form(form): Form<LangForm>) -> Result<Response> {
     );
     res.headers_mut().append(
         header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(|_| Error::InternalServerError)?,
+        HeaderValue::from_str(&cookie).map_err(|e| AppError::internal(e.to_string()))?,
     );
     Ok(res)
 }

@@ -1,23 +1,31 @@
 //! Password reset by e-mail: a single-use link valid for one hour. The
-//! request page answers the same whether or not the address exists.
+//! request page answers the same whether or not the address exists, and
+//! using a link (or changing the password any other way) ends every other
+//! outstanding link of the account.
 use axum::{debug_handler, http::StatusCode};
-use loco_rs::prelude::*;
-use sea_orm::{ActiveValue::Set, TransactionTrait};
+use loco_rs::{controller::middleware::remote_ip::RemoteIP, prelude::*};
+
+use crate::web::error::Result;
 use serde::Deserialize;
 
 use crate::{
     forms::FieldErrors,
     i18n::Arg,
-    mailers::auth::AuthMailer,
-    models::{password_resets, users},
+    jobs, limits,
+    models::{
+        account_tokens::{self, Purpose},
+        users,
+    },
     passwords,
+    settings::Settings,
     text::has_forbidden_chars,
     views,
     web::{
+        client_ip,
         flash::{self, Kind},
-        session_store::DbSessionStore,
         Page,
     },
+    workers,
 };
 
 #[derive(Debug, Deserialize)]
@@ -38,33 +46,44 @@ struct ResetForm {
 
 #[debug_handler]
 async fn forgot_page(ViewEngine(v): ViewEngine<TeraView>, mut page: Page) -> Result<Response> {
-    page.with_csrf().await?;
+    page.with_csrf();
     views::auth::forgot(&v, &page, "", &FieldErrors::new(), StatusCode::OK)
 }
 
+/// Does the same work whether or not an account has the address: the
+/// limits, then one queued job; the job looks the account up and mails it.
 #[debug_handler]
 async fn forgot(
     ViewEngine(v): ViewEngine<TeraView>,
     mut page: Page,
     State(ctx): State<AppContext>,
+    remote: RemoteIP,
     Form(form): Form<ForgotForm>,
 ) -> Result<Response> {
     let lang = page.lang();
-    let email = form.email.trim();
-    page.with_csrf().await?;
+    let email = users::normalize_email(&form.email);
+    page.with_csrf();
     if email.is_empty()
         || email.len() > 254
-        || has_forbidden_chars(email, false)
+        || has_forbidden_chars(&email, false)
         || !email.contains('@')
     {
         let mut errors = FieldErrors::new();
         errors.add(lang, "email", "error-email-invalid");
-        return views::auth::forgot(&v, &page, email, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return views::auth::forgot(&v, &page, &email, &errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    if let Some(user) = users::Model::find_by_email(&ctx.db, email).await? {
-        let token = password_resets::Model::issue(&ctx.db, user.id).await?;
-        AuthMailer::send_password_reset(&ctx, lang, &user, &token).await?;
-    }
+    let limits = &Settings::get(&ctx).limits;
+    let ip = client_ip::text(&remote);
+    limits::hit(&ctx.db, &format!("reset-ip:{ip}"), &limits.reset_client)
+        .await?
+        .and(limits::hit(&ctx.db, &format!("reset-to:{email}"), &limits.reset_address).await?)
+        .ok()?;
+    jobs::enqueue(
+        &ctx.db,
+        workers::RESET,
+        &workers::ResetRequest { email, lang },
+    )
+    .await?;
     Ok(flash::redirect("/login", Kind::Info, "flash-reset-sent"))
 }
 
@@ -75,13 +94,13 @@ async fn reset_page(
     State(ctx): State<AppContext>,
     Path(token): Path<String>,
 ) -> Result<Response> {
-    let valid = password_resets::Model::find_valid(&ctx.db, &token)
+    let valid = account_tokens::Model::find_valid(&ctx.db, &token, Purpose::Reset)
         .await?
         .is_some();
     if !valid {
         return views::auth::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
     }
-    page.with_csrf().await?;
+    page.with_csrf();
     views::auth::reset(&v, &page, &token, true, &FieldErrors::new(), StatusCode::OK)
 }
 
@@ -94,7 +113,8 @@ async fn reset(
     Form(form): Form<ResetForm>,
 ) -> Result<Response> {
     let lang = page.lang();
-    let Some(reset) = password_resets::Model::find_valid(&ctx.db, &token).await? else {
+    let Some(reset) = account_tokens::Model::find_valid(&ctx.db, &token, Purpose::Reset).await?
+    else {
         return views::auth::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
     };
     let Some(user) = users::Entity::find_by_id(reset.user_id)
@@ -129,17 +149,14 @@ async fn reset(
         );
     }
     let hash = passwords::hash(&form.password).await?;
-    let txn = ctx.db.begin().await?;
+    let txn = crate::db::write_txn(&ctx.db).await?;
     if !reset.consume(&txn).await? {
         txn.rollback().await?;
         return views::auth::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
     }
-    let mut active: users::ActiveModel = user.clone().into();
-    active.password_hash = Set(hash);
-    active.updated_at = Set(chrono::Utc::now().fixed_offset());
-    active.update(&txn).await?;
-    users::Model::bump_session_version(&txn, user.id).await?;
-    DbSessionStore::delete_for_user(&txn, user.id, None).await?;
+    users::Model::set_password(&txn, user.id, hash).await?;
+    // the mailbox is proven: the address counts as confirmed
+    users::Model::confirm_email(&txn, user.id).await?;
     txn.commit().await?;
     tracing::info!(user_id = user.id, "password reset");
     Ok(flash::redirect(

@@ -10,7 +10,9 @@ use axum::{
 use bytes::Bytes;
 use chrono::{Datelike, NaiveDate, Utc};
 use loco_rs::prelude::*;
-use sea_orm::{ActiveValue::Set, TransactionTrait};
+
+use crate::web::error::{AppError, Result};
+use sea_orm::ActiveValue::Set;
 use serde::Deserialize;
 
 use crate::{
@@ -18,6 +20,7 @@ use crate::{
     controllers::auth::start_session,
     forms::FieldErrors,
     i18n::{Arg, Lang},
+    jobs, limits,
     models::users,
     passwords,
     settings::Settings,
@@ -25,9 +28,9 @@ use crate::{
     views::{self, users::ProfileForm},
     web::{
         flash::{self, Kind},
-        session_store::DbSessionStore,
         CurrentUser, Page,
     },
+    workers,
 };
 
 /// Longest bio, in characters.
@@ -39,7 +42,7 @@ async fn load_me(ctx: &AppContext, me: &CurrentUser) -> Result<users::Model> {
     users::Entity::find_by_id(me.id)
         .one(&ctx.db)
         .await?
-        .ok_or(Error::NotFound)
+        .ok_or(AppError::not_found())
 }
 
 #[debug_handler]
@@ -86,7 +89,7 @@ struct ProfileInput {
 
 /// Parses the multipart form: each known field at most once, nothing else.
 async fn parse_profile(mut multipart: Multipart, max_avatar: usize) -> Result<ProfileInput> {
-    let bad = || Error::BadRequest("malformed form".into());
+    let bad = || AppError::bad_request("malformed form");
     let mut input = ProfileInput {
         form: ProfileForm::default(),
         avatar: None,
@@ -97,7 +100,7 @@ async fn parse_profile(mut multipart: Multipart, max_avatar: usize) -> Result<Pr
     while let Some(mut field) = multipart.next_field().await.map_err(|_| bad())? {
         let name = field.name().unwrap_or_default().to_string();
         if !seen.insert(name.clone()) {
-            return Err(Error::BadRequest("duplicate field".into()));
+            return Err(AppError::bad_request("duplicate field"));
         }
         match name.as_str() {
             "avatar" => {
@@ -115,7 +118,7 @@ async fn parse_profile(mut multipart: Multipart, max_avatar: usize) -> Result<Pr
                 let bytes = read_part(&mut field, TEXT_PART_MAX)
                     .await
                     .map_err(|()| bad())?
-                    .ok_or_else(|| Error::BadRequest("field too long".into()))?;
+                    .ok_or_else(|| AppError::bad_request("field too long"))?;
                 let text = String::from_utf8(bytes.to_vec()).map_err(|_| bad())?;
                 match name.as_str() {
                     "bio" => input.form.bio = normalize_newlines(&text),
@@ -125,7 +128,7 @@ async fn parse_profile(mut multipart: Multipart, max_avatar: usize) -> Result<Pr
                     _ => {}
                 }
             }
-            _ => return Err(Error::BadRequest("unknown field".into())),
+            _ => return Err(AppError::bad_request("unknown field")),
         }
     }
     Ok(input)
@@ -198,16 +201,19 @@ async fn update_profile(
         );
     } else if let Some(bytes) = input.avatar {
         let max = settings.max_avatar_bytes;
-        let processed = tokio::task::spawn_blocking(move || avatars::process(&bytes, max))
-            .await
-            .map_err(|e| Error::Message(e.to_string()))?;
-        match processed {
+        match avatars::process_bounded(bytes, max).await {
             Ok(png) => new_avatar = Some(png),
             Err(err) => errors.add_args(
                 lang,
                 "avatar",
                 err.key(),
-                &[("max", Arg::Num((max / 1024) as i64))],
+                &[
+                    ("max", Arg::Num((max / 1024) as i64)),
+                    (
+                        "megapixels",
+                        Arg::Num(i64::try_from(avatars::MAX_PIXELS / 1_000_000).unwrap_or(12)),
+                    ),
+                ],
             ),
         }
     }
@@ -313,13 +319,8 @@ async fn update_password(
         );
     }
     let hash = passwords::hash(&form.new_password).await?;
-    let txn = ctx.db.begin().await?;
-    let mut active: users::ActiveModel = user.clone().into();
-    active.password_hash = Set(hash);
-    active.updated_at = Set(Utc::now().fixed_offset());
-    let user = active.update(&txn).await?;
-    users::Model::bump_session_version(&txn, user.id).await?;
-    DbSessionStore::delete_for_user(&txn, user.id, None).await?;
+    let txn = crate::db::write_txn(&ctx.db).await?;
+    users::Model::set_password(&txn, user.id, hash).await?;
     txn.commit().await?;
     // this browser stays logged in, under a new session id and version
     let user = load_me(&ctx, &me).await?;
@@ -332,6 +333,37 @@ async fn update_password(
     ))
 }
 
+/// Sends the confirmation link again (at most once per the account-mail
+/// limit; over it the user sees a 429 page with the wait).
+#[debug_handler]
+async fn resend_confirmation(
+    me: CurrentUser,
+    page: Page,
+    State(ctx): State<AppContext>,
+) -> Result<Response> {
+    if me.confirmed {
+        return Ok(flash::redirect(
+            "/settings/profile",
+            Kind::Info,
+            "flash-email-confirmed",
+        ));
+    }
+    let rules = &Settings::get(&ctx).limits.account_mail;
+    limits::hit(&ctx.db, &format!("resend-confirm:{}", me.id), rules)
+        .await?
+        .ok()?;
+    let job = workers::ConfirmRequest {
+        user_id: me.id,
+        lang: page.lang(),
+    };
+    jobs::enqueue(&ctx.db, workers::CONFIRM, &job).await?;
+    Ok(flash::redirect(
+        "/settings/profile",
+        Kind::Success,
+        "flash-confirmation-sent",
+    ))
+}
+
 pub fn routes() -> Routes {
     Routes::new()
         .add(
@@ -339,6 +371,7 @@ pub fn routes() -> Routes {
             get(|| async { axum::response::Redirect::to("/settings/profile") }),
         )
         .add("/settings/profile", get(profile_page).post(update_profile))
+        .add("/settings/confirm", post(resend_confirmation))
         .add(
             "/settings/password",
             get(password_page).post(update_password),

@@ -1,73 +1,111 @@
-//! Account e-mails, written in the recipient's language.
-use loco_rs::{
-    environment::Environment,
-    mailer::{Email, Mailer},
-    prelude::*,
-};
+//! Account e-mails, written in the recipient's language: the password-reset
+//! link, the address confirmation link, and the notice sent to the owner of
+//! an address someone tried to register again.
+use loco_rs::app::AppContext;
 
 use crate::{
     i18n::{t_args, Arg, Lang},
-    models::{password_resets, users},
+    mail::{self, Mail},
+    models::{account_tokens::Purpose, users},
     settings::Settings,
 };
 
-pub struct AuthMailer;
-
-/// The HTML alternative of a plain-text mail: escaped paragraphs, with the
-/// link made clickable.
-fn to_html(text: &str, link: &str) -> String {
-    let link = crate::text::escape_html(link);
-    text.split("\n\n")
-        .map(|para| {
-            let para = crate::text::escape_html(para.trim()).replace('\n', "<br>");
-            let para = para.replace(&link, &format!("<a href=\"{link}\">{link}</a>"));
-            format!("<p>{para}</p>")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+fn link(ctx: &AppContext, path: &str) -> String {
+    let settings = Settings::get(ctx);
+    format!("{}{path}", settings.public_url.trim_end_matches('/'))
 }
 
-impl Mailer for AuthMailer {}
+/// Fluent keys of a mail's subject and body.
+type Keys = (&'static str, &'static str);
 
-impl AuthMailer {
-    /// Sends the password-reset link for `token` to `user`.
-    ///
-    /// # Errors
-    /// When the e-mail cannot be queued.
-    pub async fn send_password_reset(
-        ctx: &AppContext,
-        lang: Lang,
-        user: &users::Model,
-        token: &str,
-    ) -> Result<()> {
-        let settings = Settings::get(ctx);
-        let link = format!(
-            "{}/password/reset/{token}",
-            settings.public_url.trim_end_matches('/')
-        );
-        let minutes = password_resets::LIFETIME_MINUTES;
-        let args = [
-            ("username", Arg::Str(&user.username)),
-            ("link", Arg::Str(&link)),
-            ("minutes", Arg::Num(minutes)),
-        ];
-        let subject = t_args(lang, "email-reset-subject", &args);
-        let text = t_args(lang, "email-reset-body", &args);
-        let html = to_html(&text, &link);
-        if ctx.environment == Environment::Development {
-            tracing::info!(to = %user.email, %link, "password reset e-mail (development)");
-        }
-        Self::mail(
-            ctx,
-            &Email {
-                from: Some(settings.mail_from.clone()),
-                to: user.email.clone(),
-                subject,
-                text,
-                html,
-                ..Default::default()
-            },
-        )
-        .await
-    }
+async fn send(
+    ctx: &AppContext,
+    lang: Lang,
+    to: &str,
+    (subject, body): Keys,
+    args: &[(&str, Arg<'_>)],
+) -> Result<(), String> {
+    let mail = Mail {
+        to: to.to_string(),
+        subject: t_args(lang, subject, args),
+        text: t_args(lang, body, args),
+        unsubscribe: None,
+    };
+    mail::send(ctx, &mail).await
+}
+
+/// The password-reset link for `token`.
+///
+/// # Errors
+/// When the mail cannot be sent.
+pub async fn password_reset(
+    ctx: &AppContext,
+    lang: Lang,
+    user: &users::Model,
+    token: &str,
+) -> Result<(), String> {
+    let link = link(ctx, &format!("/password/reset/{token}"));
+    let args = [
+        ("username", Arg::Str(&user.username)),
+        ("link", Arg::Str(&link)),
+        ("minutes", Arg::Num(Purpose::Reset.lifetime_minutes())),
+    ];
+    send(
+        ctx,
+        lang,
+        &user.email,
+        ("email-reset-subject", "email-reset-body"),
+        &args,
+    )
+    .await
+}
+
+/// The confirmation link for `token`.
+///
+/// # Errors
+/// When the mail cannot be sent.
+pub async fn confirm(
+    ctx: &AppContext,
+    lang: Lang,
+    user: &users::Model,
+    token: &str,
+) -> Result<(), String> {
+    let link = link(ctx, &format!("/register/confirm/{token}"));
+    let args = [
+        ("username", Arg::Str(&user.username)),
+        ("link", Arg::Str(&link)),
+        ("hours", Arg::Num(Purpose::Confirm.lifetime_minutes() / 60)),
+    ];
+    send(
+        ctx,
+        lang,
+        &user.email,
+        ("email-confirm-subject", "email-confirm-body"),
+        &args,
+    )
+    .await
+}
+
+/// Tells the owner of an address that someone tried to register with it
+/// (the registration page itself never says whether an address is taken).
+///
+/// # Errors
+/// When the mail cannot be sent.
+pub async fn address_taken(ctx: &AppContext, user: &users::Model) -> Result<(), String> {
+    let login = link(ctx, "/login");
+    let reset = link(ctx, "/password/forgot");
+    let args = [
+        ("username", Arg::Str(&user.username)),
+        ("login", Arg::Str(&login)),
+        ("reset", Arg::Str(&reset)),
+    ];
+    let lang = Lang::parse(&user.lang).unwrap_or_default();
+    send(
+        ctx,
+        lang,
+        &user.email,
+        ("email-taken-subject", "email-taken-body"),
+        &args,
+    )
+    .await
 }

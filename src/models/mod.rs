@@ -1,12 +1,13 @@
 //! Active-record models: the behaviour of each table lives next to it.
 pub mod _entities;
+pub mod account_tokens;
 pub mod answers;
 pub mod audit;
 pub mod counters;
 pub mod courses;
 pub mod flags;
 pub mod moderation;
-pub mod password_resets;
+
 pub mod questions;
 pub mod reviews;
 pub mod sessions;

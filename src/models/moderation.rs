@@ -11,7 +11,7 @@ use super::{
 use crate::{
     db::{write_txn, Sql},
     votes::{Reason, SqlTx, Votes},
-    web::{session_store::DbSessionStore, CurrentUser},
+    web::CurrentUser,
 };
 
 /// May `actor` act on `target`? Admins on anyone but themselves; moderators
@@ -19,14 +19,6 @@ use crate::{
 #[must_use]
 pub fn may_moderate(actor: &CurrentUser, target: &users::Model) -> bool {
     actor.id != target.id && (actor.is_admin() || (actor.is_staff() && target.role() == Role::User))
-}
-
-/// Ends every session of `user_id` now: a new session version (checked on
-/// every request) and the rows deleted.
-async fn end_sessions(txn: &impl ConnectionTrait, user_id: i64) -> Result<()> {
-    users::Model::bump_session_version(txn, user_id).await?;
-    DbSessionStore::delete_for_user(txn, user_id, None).await?;
-    Ok(())
 }
 
 /// Suspends `user` until `until` with a reason: sessions end at once, login,
@@ -58,7 +50,9 @@ pub async fn suspend(
     )
     .execute(&txn)
     .await?;
-    end_sessions(&txn, user.id).await?;
+    users::Model::end_sessions(&txn, user.id).await?;
+    // a reset link mailed before the suspension must not open a new login
+    super::account_tokens::revoke_all(&txn, user.id, super::account_tokens::Purpose::Reset).await?;
     crate::votes::voter_status_changed(
         votes,
         &txn,
@@ -179,7 +173,7 @@ pub async fn logout_everywhere(
     reason: &str,
 ) -> Result<()> {
     let txn = write_txn(db).await?;
-    end_sessions(&txn, user.id).await?;
+    users::Model::end_sessions(&txn, user.id).await?;
     audit::record(
         &txn,
         &audit::Entry::new(actor.id, "user.logout", "user", user.id)

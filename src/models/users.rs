@@ -12,7 +12,6 @@ pub use super::_entities::users::{self, ActiveModel, Column, Entity, Model};
 use crate::{
     forms::FieldErrors,
     i18n::{Arg, Lang},
-    models::{is_unique_violation, unique_violation_detail},
     passwords,
     text::has_forbidden_chars,
 };
@@ -54,6 +53,13 @@ pub fn valid_username(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// The key a login form's `login` names an account by, for counting
+/// failures: e-mails and usernames compare case-insensitively.
+#[must_use]
+pub fn normalize_login(login: &str) -> String {
+    login.trim().to_lowercase()
 }
 
 /// Lower-cases and trims an e-mail address for storage and lookup.
@@ -229,65 +235,170 @@ impl RegisterParams {
     }
 }
 
+/// What a registration did. Both outcomes look the same to the visitor:
+/// the page never says whether an address has an account.
+#[derive(Debug)]
+pub enum Registered {
+    /// A new account (unconfirmed unless asked otherwise).
+    New(Box<Model>),
+    /// The address already has an account: its owner is mailed instead.
+    AddressTaken,
+}
+
 /// Why a registration failed after validation.
 #[derive(Debug)]
 pub enum RegisterError {
-    Taken(FieldErrors),
+    /// Usernames are public, so saying it is taken reveals nothing.
+    UsernameTaken,
     Other(Error),
 }
 
+impl From<sea_orm::DbErr> for RegisterError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::Other(err.into())
+    }
+}
+
+/// The unique indexes of `users`, by the names each database reports.
+const USERNAME_INDEX: &str = "users_username_lower";
+const EMAIL_INDEX: &[&str] = &["users_email", "users.email"];
+
 impl ActiveModel {
-    /// Creates an account (role `user`, reputation 1) from validated input.
+    /// Creates an account (role `user`, reputation 1) from validated input,
+    /// writing its confirmation mail to the job queue in the same
+    /// transaction (or marking it confirmed, for accounts an operator makes).
     ///
     /// # Errors
-    /// `Taken` with a field message when the username or e-mail exists
-    /// (decided by the unique indexes, not by a prior lookup).
+    /// `UsernameTaken` when the username exists (decided by the unique
+    /// index, not by a prior lookup).
     pub async fn register(
         db: &DatabaseConnection,
         params: &RegisterParams,
         lang: Lang,
-    ) -> Result<Model, RegisterError> {
+        confirmed: bool,
+    ) -> Result<Registered, RegisterError> {
         let hash = passwords::hash(&params.password)
             .await
             .map_err(RegisterError::Other)?;
         let now = Utc::now().fixed_offset();
+        let email = normalize_email(&params.email);
         let user = Self {
             username: Set(params.username.trim().to_string()),
-            email: Set(normalize_email(&params.email)),
+            email: Set(email.clone()),
             password_hash: Set(hash),
             role: Set(Role::User.as_str().to_string()),
             reputation: Set(1),
             bio: Set(String::new()),
             session_version: Set(0),
+            email_confirmed_at: Set(confirmed.then_some(now)),
+            lang: Set(lang.code().to_string()),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
         };
-        let txn = crate::db::write_txn(db)
-            .await
-            .map_err(|e| RegisterError::Other(e.into()))?;
+        let txn = crate::db::write_txn(db).await?;
         match user.insert(&txn).await {
             Ok(model) => {
-                super::counters::add(&txn, super::counters::USERS, 1)
-                    .await
-                    .map_err(|e| RegisterError::Other(e.into()))?;
-                txn.commit()
-                    .await
-                    .map_err(|e| RegisterError::Other(e.into()))?;
-                Ok(model)
-            }
-            Err(err) if is_unique_violation(&err) => {
-                let detail = unique_violation_detail(&err).unwrap_or_default();
-                let mut errors = FieldErrors::new();
-                if detail.contains("username") {
-                    errors.add(lang, "username", "error-username-taken");
-                } else {
-                    errors.add(lang, "email", "error-email-taken");
+                super::counters::add(&txn, super::counters::USERS, 1).await?;
+                if !confirmed {
+                    let job = crate::workers::ConfirmRequest {
+                        user_id: model.id,
+                        lang,
+                    };
+                    crate::jobs::enqueue(&txn, crate::workers::CONFIRM, &job).await?;
                 }
-                Err(RegisterError::Taken(errors))
+                txn.commit().await?;
+                Ok(Registered::New(Box::new(model)))
             }
-            Err(err) => Err(RegisterError::Other(err.into())),
+            Err(err) => {
+                txn.rollback().await?;
+                match crate::db::violated_unique(&err).as_deref() {
+                    Some(USERNAME_INDEX) => Err(RegisterError::UsernameTaken),
+                    Some(name) if EMAIL_INDEX.contains(&name) => {
+                        let job = crate::workers::AddressTaken { email };
+                        crate::jobs::enqueue(db, crate::workers::ADDRESS_TAKEN, &job).await?;
+                        Ok(Registered::AddressTaken)
+                    }
+                    _ => Err(RegisterError::Other(err.into())),
+                }
+            }
         }
+    }
+}
+
+impl Model {
+    /// Confirms the account's address (idempotent).
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn confirm_email(db: &impl ConnectionTrait, user_id: i64) -> ModelResult<()> {
+        let now = Utc::now().fixed_offset();
+        Entity::update_many()
+            .col_expr(Column::EmailConfirmedAt, Expr::value(now))
+            .filter(Column::Id.eq(user_id))
+            .filter(Column::EmailConfirmedAt.is_null())
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets a new password hash and ends everything the old password
+    /// opened: every session (a new session version, the rows deleted) and
+    /// every outstanding reset link. Runs inside the caller's transaction.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn set_password(
+        txn: &impl ConnectionTrait,
+        user_id: i64,
+        hash: String,
+    ) -> ModelResult<()> {
+        Entity::update_many()
+            .col_expr(Column::PasswordHash, Expr::value(hash))
+            .col_expr(Column::UpdatedAt, Expr::value(Utc::now().fixed_offset()))
+            .filter(Column::Id.eq(user_id))
+            .exec(txn)
+            .await?;
+        Self::end_sessions(txn, user_id).await?;
+        super::account_tokens::revoke_all(txn, user_id, super::account_tokens::Purpose::Reset)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of the user now: a new session version (checked
+    /// on every request) and the rows deleted.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn end_sessions(db: &impl ConnectionTrait, user_id: i64) -> ModelResult<()> {
+        Self::bump_session_version(db, user_id).await?;
+        crate::web::session_store::DbSessionStore::delete_for_user(db, user_id, None).await?;
+        Ok(())
+    }
+
+    /// Remembers the language the user last used the site in (for mails).
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn set_lang(db: &impl ConnectionTrait, user_id: i64, lang: Lang) -> ModelResult<()> {
+        Entity::update_many()
+            .col_expr(Column::Lang, Expr::value(lang.code()))
+            .filter(Column::Id.eq(user_id))
+            .filter(Column::Lang.ne(lang.code()))
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    /// A live (not deleted) account by id.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn find_live(db: &impl ConnectionTrait, id: i64) -> ModelResult<Option<Self>> {
+        Ok(Entity::find_by_id(id)
+            .filter(Column::DeletedAt.is_null())
+            .one(db)
+            .await?)
     }
 }
 

@@ -20,7 +20,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 use crate::{
     i18n::Lang,
-    models::users::{self, RegisterError, RegisterParams, Role},
+    models::users::{self, RegisterError, RegisterParams, Registered, Role},
 };
 
 pub struct MakeAdmin;
@@ -47,9 +47,12 @@ impl Task for MakeAdmin {
             Some(user) => user,
             None => create(ctx, username, vars).await?,
         };
+        let confirmed = user.email_confirmed_at;
         let mut active: users::ActiveModel = user.into();
         active.role = Set(role.as_str().to_string());
         active.updated_at = Set(Utc::now().fixed_offset());
+        // the operator vouches for the account's address
+        active.email_confirmed_at = Set(confirmed.or(Some(Utc::now().fixed_offset())));
         let user = active.update(&ctx.db).await?;
         println!("{} is now {}", user.username, role.as_str());
         Ok(())
@@ -85,15 +88,21 @@ async fn create(ctx: &AppContext, username: &str, vars: &Vars) -> Result<users::
             serde_json::to_string(&errors)?
         )));
     }
-    let user = users::ActiveModel::register(&ctx.db, &params, Lang::En)
-        .await
-        .map_err(|e| match e {
-            RegisterError::Taken(errors) => Error::Message(format!(
-                "cannot create: {}",
-                serde_json::to_string(&errors).unwrap_or_default()
-            )),
-            RegisterError::Other(err) => err,
-        })?;
+    // an operator vouches for the address: the account is confirmed
+    let user = match users::ActiveModel::register(&ctx.db, &params, Lang::En, true).await {
+        Ok(Registered::New(user)) => *user,
+        Ok(Registered::AddressTaken) => {
+            return Err(Error::Message(format!(
+                "cannot create: {email} already belongs to an account"
+            )))
+        }
+        Err(RegisterError::UsernameTaken) => {
+            return Err(Error::Message(format!(
+                "cannot create: the username {username} is taken"
+            )))
+        }
+        Err(RegisterError::Other(err)) => return Err(err),
+    };
     if generated {
         println!("created {username} with password: {password}");
         println!("(shown once; change it at /settings/password)");

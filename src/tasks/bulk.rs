@@ -308,13 +308,14 @@ pub async fn seed(ctx: &AppContext, plan: &Plan) -> Result<String> {
             Value::from(""),
             Value::from(at),
             Value::from(at),
+            Value::from(at),
         ]);
     }
     insert_rows(
         &txn,
-        "INSERT INTO users (username, email, password_hash, role, reputation, bio, created_at, updated_at) VALUES",
-        "(?, ?, ?, ?, ?, ?, ?, ?)",
-        8,
+        "INSERT INTO users (username, email, password_hash, role, reputation, bio, email_confirmed_at, created_at, updated_at) VALUES",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        9,
         values,
     )
     .await?;

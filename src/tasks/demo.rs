@@ -64,6 +64,7 @@ pub async fn seed_if_empty(ctx: &AppContext) -> Result<()> {
             reputation: Set(1),
             bio: Set((*bio).to_string()),
             session_version: Set(0),
+            email_confirmed_at: Set(Some(now)),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

@@ -4,6 +4,7 @@ use std::time::Instant;
 use nightcoder::models::users;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
+use super::password_reset::{plain_text, sent_mail};
 use crate::support::{
     client::location,
     html::{main_for_snapshot, text},
@@ -26,7 +27,7 @@ fn register_fields<'a>(
 }
 
 #[tokio::test]
-async fn registration_creates_an_argon2id_account_and_logs_in() {
+async fn registration_creates_an_unconfirmed_argon2id_account_and_mails_its_link() {
     let app = TestApp::new().await;
     let client = app.client();
     client.get("/register").await;
@@ -37,7 +38,7 @@ async fn registration_creates_an_argon2id_account_and_logs_in() {
         )
         .await;
     assert_eq!(res.status_code(), 303);
-    assert_eq!(location(&res), "/");
+    assert_eq!(location(&res), "/login");
     let user = users::Model::find_by_username(&app.ctx.db, "alice_01")
         .await
         .unwrap()
@@ -46,12 +47,33 @@ async fn registration_creates_an_argon2id_account_and_logs_in() {
     assert_eq!(user.email, "alice@example.org");
     assert_eq!(user.reputation, 1);
     assert_eq!(user.role, "user");
+    assert!(user.email_confirmed_at.is_none(), "not confirmed yet");
     assert!(user
         .password_hash
         .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    let login = client.get("/login").await.text();
+    assert!(login.contains("sent a confirmation link"), "flash shown");
+    assert!(client.session_id().is_none(), "not logged in");
+    let mails = sent_mail(&app).await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("To: alice@example.org"));
+    let text = plain_text(&mails[0]);
+    let start = text
+        .find("/register/confirm/")
+        .expect("a confirmation link");
+    let link = text[start..].split_whitespace().next().unwrap().to_string();
+    let res = client.get(&link).await;
+    assert_eq!(res.status_code(), 303, "{link}");
+    assert_eq!(location(&res), "/login");
+    assert_eq!(client.get(&link).await.status_code(), 410, "single use");
+    let user = users::Model::find_by_username(&app.ctx.db, "alice_01")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.email_confirmed_at.is_some());
+    client.login("Alice_01", GOOD).await;
     let home = client.get("/").await.text();
-    assert!(home.contains("Alice_01"), "logged in after registration");
-    assert!(home.contains("Welcome to NightCoder"), "flash shown");
+    assert!(home.contains("Alice_01"), "logged in");
 }
 
 #[tokio::test]
@@ -97,18 +119,20 @@ async fn usernames_and_emails_are_unique_case_insensitively() {
         .await;
     assert_eq!(res.status_code(), 422);
     assert_eq!(text(&res.text(), "#e-username"), "This username is taken.");
+    // a taken address answers like a new account; its owner is told instead
     let res = client
         .post(
             "/register",
             &register_fields("robert", "BOB@example.ORG", GOOD),
         )
         .await;
-    assert_eq!(res.status_code(), 422);
-    assert_eq!(
-        text(&res.text(), "#e-email"),
-        "An account with this e-mail already exists."
-    );
+    assert_eq!(res.status_code(), 303);
+    assert_eq!(location(&res), "/login");
     assert_eq!(users::Entity::find().count(&app.ctx.db).await.unwrap(), 1);
+    let mails = sent_mail(&app).await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("To: bob@example.org"));
+    assert!(plain_text(&mails[0]).contains("tried to create a new NightCoder account"));
 }
 
 #[tokio::test]
@@ -302,9 +326,13 @@ async fn the_session_id_changes_at_login() {
     app.create_user("hank").await;
     let client = app.client();
     client.get("/login").await;
-    let before = client
-        .session_id()
-        .expect("the login form creates a session");
+    assert!(
+        client.session_id().is_none(),
+        "the login form needs no session"
+    );
+    // an id planted before login (session fixation) is never kept
+    let before = "planted-by-an-attacker".to_string();
+    client.set_cookie("nightcoder_session", &before);
     let res = client
         .post("/login", &[("login", "hank"), ("password", PASSWORD)])
         .await;

@@ -125,11 +125,56 @@ async fn a_wrong_current_password_changes_nothing() {
 #[tokio::test]
 async fn the_session_cookie_is_httponly_lax_and_rotated() {
     let app = TestApp::new().await;
+    app.create_user("sally").await;
     let client = app.client();
-    let res = client.get("/login").await;
-    let cookie = res.header("set-cookie").to_str().unwrap().to_string();
+    client.get("/login").await;
+    // the session (and its cookie) begins at login
+    let res = client
+        .post("/login", &[("login", "sally"), ("password", PASSWORD)])
+        .await;
+    let cookie = res
+        .iter_headers_by_name("set-cookie")
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("nightcoder_session="))
+        .expect("a session cookie at login");
     assert!(cookie.starts_with("nightcoder_session="));
     assert!(cookie.contains("HttpOnly"));
     assert!(cookie.contains("SameSite=Lax"));
     assert!(cookie.contains("Path=/"));
+}
+
+#[tokio::test]
+async fn every_cookie_is_secure_when_the_site_is_served_over_https() {
+    let app = TestApp::with_settings(|s| {
+        s["session"] = serde_json::json!({ "cookie_name": "__Host-nightcoder", "secure": true });
+    })
+    .await;
+    app.create_user("tina").await;
+    let client = app.client();
+    let mut cookies: Vec<String> = Vec::new();
+    let mut collect = |res: &axum_test::TestResponse| {
+        cookies.extend(
+            res.iter_headers_by_name("set-cookie")
+                .map(|v| v.to_str().unwrap().to_string()),
+        );
+    };
+    collect(&client.get("/login").await);
+    collect(
+        &client
+            .post("/login", &[("login", "tina"), ("password", PASSWORD)])
+            .await,
+    );
+    collect(&client.get("/").await);
+    // the token of a logged-in page (the login rotated it)
+    client.get("/settings/password").await;
+    collect(&client.post("/lang", &[("lang", "ru"), ("next", "/")]).await);
+    for name in ["__Host-nc_csrf=", "__Host-nightcoder=", "flash=", "lang="] {
+        assert!(
+            cookies.iter().any(|c| c.starts_with(name)),
+            "{name} was set: {cookies:?}"
+        );
+    }
+    for cookie in &cookies {
+        assert!(cookie.contains("; Secure"), "{cookie}");
+    }
 }

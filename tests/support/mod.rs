@@ -6,6 +6,7 @@ pub mod client;
 pub mod db;
 pub mod forum;
 pub mod html;
+pub mod proxy;
 
 use std::net::SocketAddr;
 
@@ -34,6 +35,25 @@ pub struct TestApp {
 impl TestApp {
     /// Boots the app on a new, migrated, empty database.
     pub async fn new() -> Self {
+        Self::with_settings(|_| {}).await
+    }
+
+    /// Like [`Self::new`], with the `settings:` block of config/test.yaml
+    /// changed by `change` first (limits a test proves, say).
+    pub async fn with_settings(change: impl FnOnce(&mut serde_json::Value)) -> Self {
+        Self::boot(change, None).await
+    }
+
+    /// Like [`Self::new`] on PostgreSQL, reaching the database through
+    /// `proxy` (outage tests cut it).
+    pub async fn through(proxy: &proxy::Proxy) -> Self {
+        Self::boot(|_| {}, Some(proxy.addr)).await
+    }
+
+    async fn boot(
+        change: impl FnOnce(&mut serde_json::Value),
+        through: Option<std::net::SocketAddr>,
+    ) -> Self {
         // errors (and RUST_LOG, if set) reach the test output: a failing test
         // shows why a request answered 500
         let _ = tracing_subscriber::fmt()
@@ -48,6 +68,16 @@ impl TestApp {
             .await
             .expect("config/test.yaml loads");
         config.database.uri = db.url().to_string();
+        if let Some(addr) = through {
+            let mut url = url::Url::parse(db.url()).expect("a database URL");
+            url.set_host(Some(&addr.ip().to_string())).unwrap();
+            url.set_port(Some(addr.port())).unwrap();
+            config.database.uri = url.to_string();
+            // as in production: a lost link shows within seconds
+            config.database.acquire_timeout = Some(2_000);
+            config.database.connect_timeout = 2_000;
+        }
+        change(config.settings.get_or_insert_with(|| serde_json::json!({})));
         let boot = App::boot(StartMode::ServerOnly, &Environment::Test, config)
             .await
             .expect("the app boots");
@@ -100,6 +130,7 @@ impl TestApp {
             reputation: Set(1),
             bio: Set(String::new()),
             session_version: Set(0),
+            email_confirmed_at: Set(Some(now)),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -136,12 +167,29 @@ impl TestApp {
         client
     }
 
+    /// The URL of this test's own database.
+    pub fn database_url(&self) -> &str {
+        self.db.url()
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.db.is_postgres()
     }
 }
 
 impl TestApp {
+    /// Runs every queued job (mails), as the server's worker would.
+    pub async fn run_jobs(&self) -> usize {
+        nightcoder::workers::run_pending(&self.ctx, "test-worker")
+            .await
+            .expect("jobs run")
+    }
+
+    /// Every mail the stub transport took, as raw messages.
+    pub fn mails(&self) -> Vec<String> {
+        nightcoder::mail::Transport::get(&self.ctx).sent()
+    }
+
     /// `reputation:verify`: every cached total matches the ledger and every
     /// tally its votes.
     pub async fn assert_ledger_consistent(&self) {

@@ -1,8 +1,8 @@
-//! `SeaORM` Entity for `password_resets`
+//! `SeaORM` Entity for `account_tokens`
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "password_resets")]
+#[sea_orm(table_name = "account_tokens")]
 pub struct Model {
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
@@ -13,6 +13,8 @@ pub struct Model {
     pub expires_at: DateTimeWithTimeZone,
     pub used_at: Option<DateTimeWithTimeZone>,
     pub user_id: i64,
+    /// reset | confirm
+    pub purpose: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,11 +2,12 @@
 //! produces; behaviour belongs in `src/models/<table>.rs`, not here.
 pub mod prelude;
 
+pub mod account_tokens;
 pub mod answers;
 pub mod audit_logs;
 pub mod courses;
 pub mod flags;
-pub mod password_resets;
+pub mod jobs;
 pub mod question_tags;
 pub mod questions;
 pub mod reputation_daily;

@@ -1,8 +1,9 @@
+pub use super::account_tokens::Entity as AccountTokens;
 pub use super::answers::Entity as Answers;
 pub use super::audit_logs::Entity as AuditLog;
 pub use super::courses::Entity as Courses;
 pub use super::flags::Entity as Flags;
-pub use super::password_resets::Entity as PasswordResets;
+pub use super::jobs::Entity as Jobs;
 pub use super::question_tags::Entity as QuestionTags;
 pub use super::questions::Entity as Questions;
 pub use super::reputation_daily::Entity as ReputationDaily;

@@ -25,16 +25,19 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub suspension_reason: Option<String>,
     pub deleted_at: Option<DateTimeWithTimeZone>,
+    pub email_confirmed_at: Option<DateTimeWithTimeZone>,
+    /// en | ru: the language of e-mails to this user.
+    pub lang: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(has_many = "super::password_resets::Entity")]
-    PasswordResets,
+    #[sea_orm(has_many = "super::account_tokens::Entity")]
+    AccountTokens,
 }
 
-impl Related<super::password_resets::Entity> for Entity {
+impl Related<super::account_tokens::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::PasswordResets.def()
+        Relation::AccountTokens.def()
     }
 }
