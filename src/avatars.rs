@@ -1,21 +1,36 @@
 //! Avatar images: checked by content, decoded with size limits, re-encoded.
 //!
 //! Whatever the upload claims to be, only PNG, JPEG and WebP pass the magic
-//! byte check; the image is decoded under dimension and memory limits (no
-//! pixel bombs), shrunk to at most 256×256 and written back as a fresh PNG,
+//! byte check. Memory is bounded three ways: the header's dimensions are
+//! read first and an image of more than [`MAX_PIXELS`] is refused before a
+//! byte is decoded (a 65 KB PNG can claim 4096×4096 RGBA, 64 MiB decoded);
+//! the decoder runs under an allocation limit; and only a few images decode
+//! at once (a semaphore, like the password hasher's), so a burst of uploads
+//! queues instead of multiplying the peak. The image is then shrunk with a
+//! cheap box filter to at most 256×256 and written back as a fresh PNG,
 //! which drops metadata and anything smuggled after the image data.
-use std::io::Cursor;
+use std::{
+    io::Cursor,
+    sync::{Arc, OnceLock},
+};
 
-use image::{imageops::FilterType, ImageFormat, ImageReader, Limits};
+use image::{ImageFormat, ImageReader, Limits};
+use tokio::sync::Semaphore;
 
 /// Side of the stored avatar, in pixels.
 pub const SIZE: u32 = 256;
 /// Largest accepted input dimension.
 const MAX_DIMENSION: u32 = 4096;
+/// Largest accepted picture: 12 megapixels (a 4000×3000 photo), at most
+/// 48 MiB decoded.
+pub const MAX_PIXELS: u64 = 12_000_000;
+/// The decoder's allocation limit (the pixel cap keeps well inside it).
+const MAX_ALLOC: u64 = 56 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AvatarError {
     TooLarge,
+    TooManyPixels,
     NotAnImage,
 }
 
@@ -24,9 +39,39 @@ impl AvatarError {
     pub const fn key(self) -> &'static str {
         match self {
             Self::TooLarge => "error-avatar-too-large",
+            Self::TooManyPixels => "error-avatar-pixels",
             Self::NotAnImage => "error-avatar-format",
         }
     }
+}
+
+fn decoders() -> &'static Arc<Semaphore> {
+    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cpus = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Arc::new(Semaphore::new(cpus.min(2)))
+    })
+}
+
+/// [`process`] on the blocking pool, at most a couple at a time.
+///
+/// # Errors
+/// As [`process`]; `NotAnImage` if the decoding task itself failed.
+pub async fn process_bounded(
+    bytes: bytes::Bytes,
+    max_bytes: usize,
+) -> Result<Vec<u8>, AvatarError> {
+    if bytes.len() > max_bytes {
+        return Err(AvatarError::TooLarge);
+    }
+    let _permit = decoders()
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| AvatarError::NotAnImage)?;
+    tokio::task::spawn_blocking(move || process(&bytes, max_bytes))
+        .await
+        .map_err(|_| AvatarError::NotAnImage)?
 }
 
 /// Validates and re-encodes an upload to PNG. CPU-bound: call it from
@@ -46,15 +91,27 @@ pub fn process(bytes: &[u8], max_bytes: usize) -> Result<Vec<u8>, AvatarError> {
     ) {
         return Err(AvatarError::NotAnImage);
     }
+    let limits = || {
+        let mut limits = Limits::default();
+        limits.max_image_width = Some(MAX_DIMENSION);
+        limits.max_image_height = Some(MAX_DIMENSION);
+        limits.max_alloc = Some(MAX_ALLOC);
+        limits
+    };
+    // the header alone says how large the picture is: refuse before decoding
+    let mut header = ImageReader::with_format(Cursor::new(bytes), format);
+    header.limits(limits());
+    let (width, height) = header
+        .into_dimensions()
+        .map_err(|_| AvatarError::NotAnImage)?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(AvatarError::TooManyPixels);
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_DIMENSION);
-    limits.max_image_height = Some(MAX_DIMENSION);
-    limits.max_alloc = Some(64 * 1024 * 1024);
-    reader.limits(limits);
+    reader.limits(limits());
     let image = reader.decode().map_err(|_| AvatarError::NotAnImage)?;
     let image = if image.width() > SIZE || image.height() > SIZE {
-        image.resize(SIZE, SIZE, FilterType::Lanczos3)
+        image.thumbnail(SIZE, SIZE)
     } else {
         image
     };
@@ -119,6 +176,19 @@ mod tests {
         let mut truncated = png(10, 10);
         truncated.truncate(30);
         assert_eq!(process(&truncated, 1 << 20), Err(AvatarError::NotAnImage));
+    }
+
+    #[test]
+    fn pictures_over_the_pixel_cap_are_refused_before_decoding() {
+        // a valid 4096×4096 RGBA header in front of almost nothing
+        let img = image::RgbaImage::new(4096, 4096);
+        let mut out = Cursor::new(Vec::new());
+        image::DynamicImage::ImageRgba8(img)
+            .write_to(&mut out, ImageFormat::Png)
+            .unwrap();
+        let crafted = out.into_inner();
+        assert!(crafted.len() < 1 << 20, "{} bytes", crafted.len());
+        assert_eq!(process(&crafted, 1 << 20), Err(AvatarError::TooManyPixels));
     }
 
     #[test]

@@ -278,6 +278,53 @@ async fn bad_avatars_get_a_message_not_a_500() {
         .is_none());
 }
 
+/// A PNG of 65 KB whose header claims 4096×4096 RGBA: 64 MiB decoded.
+fn crafted_png() -> Vec<u8> {
+    use image::{
+        codecs::png::{CompressionType, FilterType, PngEncoder},
+        ImageEncoder,
+    };
+    let pixels = vec![0u8; 4096 * 4096 * 4];
+    let mut out = Vec::new();
+    PngEncoder::new_with_quality(&mut out, CompressionType::Best, FilterType::NoFilter)
+        .write_image(&pixels, 4096, 4096, image::ExtendedColorType::Rgba8)
+        .unwrap();
+    out
+}
+
+#[tokio::test]
+async fn a_small_file_that_decodes_to_a_huge_picture_is_refused_before_decoding() {
+    let app = TestApp::new().await;
+    let (_, client) = app.login_as("yuri").await;
+    client.get("/settings/profile").await;
+    let crafted = crafted_png();
+    assert!(crafted.len() < 100 * 1024, "{} bytes", crafted.len());
+    let form = client.multipart().await.add_part(
+        "avatar",
+        Part::bytes(crafted.clone())
+            .file_name("bomb.png")
+            .mime_type("image/png"),
+    );
+    let started = std::time::Instant::now();
+    let res = client.post_multipart("/settings/profile", form).await;
+    assert_eq!(res.status_code(), 422);
+    assert_eq!(
+        text(&res.text(), ".invalid-feedback"),
+        "The picture is too large: at most 12 megapixels (for example 4000×3000)."
+    );
+    // refused from the header: no 64 MiB decode (which takes seconds in a
+    // debug build)
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    client.set_cookie("lang", "ru");
+    let form = client
+        .multipart()
+        .await
+        .add_part("avatar", Part::bytes(crafted).file_name("bomb.png"));
+    let res = client.post_multipart("/settings/profile", form).await;
+    assert_eq!(res.status_code(), 422);
+    assert!(text(&res.text(), ".invalid-feedback").starts_with("Слишком большое изображение"));
+}
+
 #[tokio::test]
 async fn avatar_names_are_checked_before_storage() {
     let app = TestApp::new().await;
