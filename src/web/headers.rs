@@ -43,3 +43,30 @@ pub async fn layer(req: Request, next: Next) -> Response {
     h.remove("x-powered-by");
     res
 }
+
+/// Layer (production): every cookie the app sets gets `Secure`, whichever
+/// code set it (session, language, flash, anonymous form token).
+pub async fn secure_cookies(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let cookies: Vec<HeaderValue> = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    if cookies.is_empty() {
+        return res;
+    }
+    let h = res.headers_mut();
+    h.remove(header::SET_COOKIE);
+    for cookie in cookies {
+        let secured = match cookie.to_str() {
+            Ok(text) if !text.to_ascii_lowercase().contains("; secure") => {
+                HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(cookie)
+            }
+            _ => cookie,
+        };
+        h.append(header::SET_COOKIE, secured);
+    }
+    res
+}
