@@ -147,22 +147,44 @@ def render_nginx() -> Path:
     site.write_text("\n".join(out) + "\n")
     for d in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (WORK / "tmp" / d).mkdir(parents=True, exist_ok=True)
+    # shaped like the official nginx image's /etc/nginx/nginx.conf (the
+    # http-level directives it sets, then the conf.d include), so that a
+    # directive the template repeats fails here as it fails in the image;
+    # only paths differ (no root, no /var/log here)
     main = WORK / "nginx.conf"
     main.write_text(f"""
-worker_processes 1;
+worker_processes  auto;
 daemon off;
-pid {WORK}/nginx.pid;
-error_log {WORK}/nginx-error.log warn;
-events {{ worker_connections 512; }}
+error_log  {WORK}/nginx-error.log notice;
+pid        {WORK}/nginx.pid;
+
+events {{
+    worker_connections  1024;
+}}
+
 http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {WORK}/nginx-access.log;
+    include       /etc/nginx/mime.types;
+    default_type  application/octet-stream;
+
+    log_format  main  '$remote_addr - $remote_user [$time_local] "$request" '
+                      '$status $body_bytes_sent "$http_referer" '
+                      '"$http_user_agent" "$http_x_forwarded_for"';
+
+    access_log  {WORK}/nginx-access.log  main;
+
+    sendfile        on;
+    #tcp_nopush     on;
+
+    keepalive_timeout  65;
+
+    #gzip  on;
+
     client_body_temp_path {WORK}/tmp/body;
     proxy_temp_path {WORK}/tmp/proxy;
     fastcgi_temp_path {WORK}/tmp/fastcgi;
     uwsgi_temp_path {WORK}/tmp/uwsgi;
     scgi_temp_path {WORK}/tmp/scgi;
+
     include {site};
 }}
 """)
