@@ -4,8 +4,8 @@
 //! byte check. Memory is bounded three ways: the header's dimensions are
 //! read first and an image of more than [`MAX_PIXELS`] is refused before a
 //! byte is decoded (a 65 KB PNG can claim 4096×4096 RGBA, 64 MiB decoded);
-//! the decoder runs under an allocation limit; and only a few images decode
-//! at once (a semaphore, like the password hasher's), so a burst of uploads
+//! the decoder runs under an allocation limit; and one image decodes at a
+//! time (a semaphore, like the password hasher's), so a burst of uploads
 //! queues instead of multiplying the peak. The image is then shrunk with a
 //! cheap box filter to at most 256×256 and written back as a fresh PNG,
 //! which drops metadata and anything smuggled after the image data.
@@ -21,11 +21,11 @@ use tokio::sync::Semaphore;
 pub const SIZE: u32 = 256;
 /// Largest accepted input dimension.
 const MAX_DIMENSION: u32 = 4096;
-/// Largest accepted picture: 12 megapixels (a 4000×3000 photo), at most
-/// 48 MiB decoded.
-pub const MAX_PIXELS: u64 = 12_000_000;
-/// The decoder's allocation limit (the pixel cap keeps well inside it).
-const MAX_ALLOC: u64 = 56 * 1024 * 1024;
+/// Largest accepted picture: 16 megapixels (any phone photo up to
+/// 4000×4000), at most 64 MB decoded.
+pub const MAX_PIXELS: u64 = 16_000_000;
+/// The decoder's allocation limit (the pixel cap keeps inside it).
+const MAX_ALLOC: u64 = 72 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AvatarError {
@@ -48,12 +48,12 @@ impl AvatarError {
 fn decoders() -> &'static Arc<Semaphore> {
     static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
     PERMITS.get_or_init(|| {
-        let cpus = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        Arc::new(Semaphore::new(cpus.min(2)))
+        // one at a time: avatars are rare, and the peak stays one picture
+        Arc::new(Semaphore::new(1))
     })
 }
 
-/// [`process`] on the blocking pool, at most a couple at a time.
+/// [`process`] on the blocking pool, one picture at a time.
 ///
 /// # Errors
 /// As [`process`]; `NotAnImage` if the decoding task itself failed.

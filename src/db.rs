@@ -24,16 +24,24 @@ pub async fn write_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, D
     .await
 }
 
-/// True when `err` says the database cannot be reached or cannot serve
-/// right now (no connection, a timed-out pool, a dropped link, a server
-/// shutting down, SQLite busy or locked): the request may succeed later,
-/// so it is answered with 503, not 500.
+/// Why the database could not serve a request that may succeed later
+/// (answered 503, not 500).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// No connection: the pool timed out or is closed, the link dropped,
+    /// the server is shutting down or out of connections.
+    Unreachable,
+    /// SQLite: another writer held the lock past the busy timeout.
+    Busy,
+}
+
+/// Whether `err` is an [`Outage`], and which.
 #[must_use]
-pub fn is_outage(err: &DbErr) -> bool {
+pub fn outage(err: &DbErr) -> Option<Outage> {
     use sea_orm::{sqlx::Error as SqlxError, ConnAcquireErr, RuntimeErr};
     match err {
         DbErr::ConnectionAcquire(ConnAcquireErr::Timeout | ConnAcquireErr::ConnectionClosed)
-        | DbErr::Conn(_) => true,
+        | DbErr::Conn(_) => Some(Outage::Unreachable),
         DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
             match e.as_ref() {
                 SqlxError::Io(_)
@@ -41,21 +49,27 @@ pub fn is_outage(err: &DbErr) -> bool {
                 | SqlxError::PoolTimedOut
                 | SqlxError::PoolClosed
                 | SqlxError::WorkerCrashed
-                | SqlxError::Protocol(_) => true,
+                | SqlxError::Protocol(_) => Some(Outage::Unreachable),
                 SqlxError::Database(db) => {
                     let code = db.code().unwrap_or_default();
-                    // SQLite: 5 BUSY, 6 LOCKED (and their extended codes);
+                    // SQLite: 5 BUSY, 6 LOCKED and their extended codes;
                     // PostgreSQL: class 08 (connection), 53 (resources),
                     // 57P01-57P03 (shutting down, cannot connect now)
-                    matches!(code.as_ref(), "5" | "6" | "261" | "262" | "517" | "773")
-                        || code.starts_with("08")
+                    if matches!(code.as_ref(), "5" | "6" | "261" | "262" | "517" | "773") {
+                        Some(Outage::Busy)
+                    } else if code.starts_with("08")
                         || code.starts_with("53")
                         || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+                    {
+                        Some(Outage::Unreachable)
+                    } else {
+                        None
+                    }
                 }
-                _ => false,
+                _ => None,
             }
         }
-        _ => false,
+        _ => None,
     }
 }
 

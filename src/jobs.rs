@@ -153,7 +153,12 @@ pub async fn complete(db: &impl ConnectionTrait, id: i64, worker: &str) -> Resul
 ///
 /// # Errors
 /// On database errors.
-pub async fn fail(db: &impl ConnectionTrait, job: &Claimed, error: &str) -> Result<(), DbErr> {
+pub async fn fail(
+    db: &impl ConnectionTrait,
+    job: &Claimed,
+    worker: &str,
+    error: &str,
+) -> Result<(), DbErr> {
     let now = Utc::now();
     let give_up = job.attempts >= MAX_ATTEMPTS;
     let delay =
@@ -161,7 +166,7 @@ pub async fn fail(db: &impl ConnectionTrait, job: &Claimed, error: &str) -> Resu
     let error: String = error.chars().take(2_000).collect();
     Sql::new(
         "UPDATE jobs SET locked_until = NULL, locked_by = NULL, run_at = ?, last_error = ?, failed_at = ?, \
-         updated_at = ? WHERE id = ?",
+         updated_at = ? WHERE id = ? AND locked_by = ?",
     )
     .push_bind(
         "",
@@ -171,6 +176,7 @@ pub async fn fail(db: &impl ConnectionTrait, job: &Claimed, error: &str) -> Resu
             Value::from(give_up.then(|| now.fixed_offset())),
             Value::from(now.fixed_offset()),
             Value::from(job.id),
+            Value::from(worker.to_string()),
         ],
     )
     .execute(db)
@@ -178,7 +184,7 @@ pub async fn fail(db: &impl ConnectionTrait, job: &Claimed, error: &str) -> Resu
     Ok(())
 }
 
-/// Jobs waiting (due or not) and the age of the oldest due one, in seconds.
+/// Jobs not done yet, and when the oldest of them was due.
 #[derive(Debug, Clone, Copy, Default, FromQueryResult)]
 pub struct Depth {
     pub waiting: i64,

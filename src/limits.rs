@@ -74,6 +74,18 @@ impl Decision {
     }
 }
 
+/// A short stand-in for text a client chose (a typed login, an e-mail
+/// address) in a bucket name: fixed length, no personal data in the table.
+#[must_use]
+pub fn digest(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Kinds of posts with an hourly limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PostKind {
@@ -121,6 +133,33 @@ pub async fn post(
     if who.staff {
         return Ok(Decision::Allowed);
     }
+    let (bucket, rule) = post_rule(limits, kind, who);
+    hit(db, &bucket, &[rule]).await
+}
+
+/// Gives back the post [`post`] counted when the post was then refused
+/// (a second review of a course, a flag on one's own post).
+///
+/// # Errors
+/// On database errors.
+pub async fn post_refund(
+    db: &impl ConnectionTrait,
+    limits: &crate::settings::LimitSettings,
+    kind: PostKind,
+    who: Poster,
+) -> Result<(), DbErr> {
+    if who.staff {
+        return Ok(());
+    }
+    let (bucket, rule) = post_rule(limits, kind, who);
+    refund(db, &bucket, &[rule]).await
+}
+
+fn post_rule(
+    limits: &crate::settings::LimitSettings,
+    kind: PostKind,
+    who: Poster,
+) -> (String, Rule) {
     let (user_id, reputation) = (who.user_id, who.reputation);
     let p = &limits.posts;
     let per_hour = match kind {
@@ -138,8 +177,11 @@ pub async fn post(
     } else {
         per_hour.regular
     };
-    let bucket = format!("{}:{user_id}", kind.name());
-    hit(db, &bucket, &[Rule::new(max, 3_600)]).await
+    (format!("{}:{user_id}", kind.name()), Rule::new(max, 3_600))
+}
+
+fn vote_rules(limits: &crate::settings::LimitSettings) -> [Rule; 1] {
+    [Rule::new(limits.votes_per_day, 86_400)]
 }
 
 /// Counts a vote by `user_id` against the daily limit.
@@ -151,12 +193,19 @@ pub async fn vote(
     limits: &crate::settings::LimitSettings,
     user_id: i64,
 ) -> Result<Decision, DbErr> {
-    hit(
-        db,
-        &format!("vote:{user_id}"),
-        &[Rule::new(limits.votes_per_day, 86_400)],
-    )
-    .await
+    hit(db, &format!("vote:{user_id}"), &vote_rules(limits)).await
+}
+
+/// Whether `user_id` has votes left today, without counting one.
+///
+/// # Errors
+/// On database errors.
+pub async fn vote_check(
+    db: &impl ConnectionTrait,
+    limits: &crate::settings::LimitSettings,
+    user_id: i64,
+) -> Result<Decision, DbErr> {
+    check(db, &format!("vote:{user_id}"), &vote_rules(limits)).await
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -234,9 +283,12 @@ pub async fn hit(
         .all(db)
         .await?;
     // now and then the table is swept here, so it stays bounded even
-    // without the hourly housekeeping
+    // without the hourly housekeeping; a failed sweep is not the request's
+    // problem
     if rand::random_ratio(1, 512) {
-        purge_expired(db).await?;
+        if let Err(error) = purge_expired(db).await {
+            tracing::warn!(%error, "sweeping old rate-limit windows failed");
+        }
     }
     Ok(decide(&rows, bucket, rules, now))
 }

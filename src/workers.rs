@@ -50,8 +50,18 @@ fn err(e: impl std::fmt::Display) -> String {
 }
 
 /// Whether one more mail of `kind` may go to `user_id` now; the limit is
-/// silent (the page that asked for it answered the same either way).
-async fn may_mail(ctx: &AppContext, kind: &str, user_id: i64) -> Result<bool, String> {
+/// silent (the page that asked for it answered the same either way). Only
+/// a job's first attempt counts: a retry after a mail server's hiccup is
+/// the same mail.
+async fn may_mail(
+    ctx: &AppContext,
+    job: &Claimed,
+    kind: &str,
+    user_id: i64,
+) -> Result<bool, String> {
+    if job.attempts > 1 {
+        return Ok(true);
+    }
     let rules = &Settings::get(ctx).limits.account_mail;
     let decision = limits::hit(&ctx.db, &format!("mail-{kind}:{user_id}"), rules)
         .await
@@ -70,7 +80,7 @@ async fn reset(ctx: &AppContext, job: &Claimed) -> Result<(), String> {
     else {
         return Ok(());
     };
-    if !may_mail(ctx, "reset", user.id).await? {
+    if !may_mail(ctx, job, "reset", user.id).await? {
         return Ok(());
     }
     let token = account_tokens::Model::issue(&ctx.db, user.id, Purpose::Reset)
@@ -101,7 +111,7 @@ async fn address_taken(ctx: &AppContext, job: &Claimed) -> Result<(), String> {
     else {
         return Ok(());
     };
-    if !may_mail(ctx, "taken", user.id).await? {
+    if !may_mail(ctx, job, "taken", user.id).await? {
         return Ok(());
     }
     account_mails::address_taken(ctx, &user).await
@@ -130,7 +140,7 @@ pub async fn run_one(ctx: &AppContext, worker: &str) -> Result<bool, sea_orm::Db
         }
         Err(error) => {
             tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, %error, "job failed");
-            jobs::fail(&ctx.db, &job, &error).await?;
+            jobs::fail(&ctx.db, &job, worker, &error).await?;
         }
     }
     Ok(true)
@@ -148,10 +158,12 @@ pub async fn run_pending(ctx: &AppContext, worker: &str) -> Result<usize, sea_or
     Ok(n)
 }
 
-/// A name for this process's worker, unique enough among processes.
+/// A name for this process's worker, unique enough among processes (and
+/// short enough for `jobs.locked_by`).
 #[must_use]
 pub fn worker_name() -> String {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".to_string());
+    let host: String = host.chars().take(40).collect();
     let tag: u32 = rand::random();
     format!("{host}:{}:{tag:08x}", std::process::id())
 }

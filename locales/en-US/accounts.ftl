@@ -19,7 +19,7 @@ error-website-invalid = Enter a full http:// or https:// address.
 error-birthday-range = Enter a date between { $min } and { $max }.
 error-avatar-too-large = The image is larger than { $max } KB.
 error-avatar-format = Upload a PNG, JPEG or WebP image.
-error-avatar-pixels = The picture is too large: at most { $megapixels } megapixels (for example 4000×3000).
+error-avatar-pixels = The picture is too large: at most { $megapixels } megapixels (for example 4000×4000).
 
 # flash messages
 flash-logged-in = Welcome back!
@@ -33,7 +33,7 @@ flash-registered-confirm = Almost done: we have sent a confirmation link to your
 flash-email-confirmed = Your e-mail address is confirmed. Welcome to NightCoder!
 flash-confirmation-sent = We have sent a new confirmation link to your e-mail address.
 confirm-title = Confirm your e-mail address
-confirm-invalid = This confirmation link is invalid, already used or expired. Links work once, for 48 hours.
+confirm-invalid = This confirmation link is invalid, already used or expired. Links work once, for { $hours } hours.
 confirm-resend-where = Send a new link from your settings
 confirm-banner = Your e-mail address is not confirmed yet, so you cannot post, vote, comment or flag. Open the link we sent you.
 confirm-resend = Send the link again

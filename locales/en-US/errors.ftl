@@ -20,6 +20,10 @@ error-429-wait = Too many attempts in a short time. Please try again in { $minut
     [one] one minute
    *[other] { $minutes } minutes
 }.
+error-429-wait-hours = You have reached the limit for now. Please try again in { $hours ->
+    [one] one hour
+   *[other] { $hours } hours
+}.
 error-500-title = Something went wrong
 error-500-message = An unexpected error happened on our side. It has been logged; please try again later.
 error-503-title = Temporarily unavailable

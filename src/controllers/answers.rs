@@ -158,6 +158,10 @@ async fn update(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
+    let limits = &Settings::get(&ctx).limits;
+    limits::post(&ctx.db, limits, PostKind::Edit, me.poster())
+        .await?
+        .ok()?;
     let answer = answer.update_body(&ctx.db, me.id, body, html).await?;
     Ok(flash::redirect(
         &format!("{}#answer-{}", question.url(), answer.id),

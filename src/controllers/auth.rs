@@ -57,8 +57,7 @@ pub struct LoginForm {
 /// # Errors
 /// When the session store fails.
 pub async fn start_session(session: &Session, user: &users::Model) -> Result<()> {
-    let to_err = |e: tower_sessions::session::Error| Error::Message(e.to_string());
-    session.cycle_id().await.map_err(to_err)?;
+    session.cycle_id().await?;
     let now = Utc::now().timestamp();
     let auth = AuthData {
         uid: user.id,
@@ -66,7 +65,7 @@ pub async fn start_session(session: &Session, user: &users::Model) -> Result<()>
         at: now,
         seen: now,
     };
-    session.insert(AUTH_KEY, auth).await.map_err(to_err)?;
+    session.insert(AUTH_KEY, auth).await?;
     csrf::rotate(session).await?;
     Ok(())
 }
@@ -121,10 +120,18 @@ async fn login(
 
     // Every attempt counts as a failure until the password proves right:
     // counting before the (slow) check means concurrent guesses cannot slip
-    // past the limit. A right password takes its hit back.
+    // past the limit. A right password takes its hit back. An account is
+    // counted by its id, whether named by username or e-mail.
+    let user = users::Model::find_by_login(&ctx.db, &form.login).await?;
     let limits = &Settings::get(&ctx).limits;
-    let account = format!("login:{}", users::normalize_login(&form.login));
-    let client = format!("login-ip:{ip}");
+    let account = match &user {
+        Some(user) => users::login_bucket(user.id),
+        None => format!(
+            "login-unknown:{}",
+            limits::digest(&users::normalize_login(&form.login))
+        ),
+    };
+    let client = format!("login-ip:{}", client_ip::bucket(&remote));
     let decision = limits::hit(&ctx.db, &account, &limits.login_account)
         .await?
         .and(limits::hit(&ctx.db, &client, &limits.login_client).await?);
@@ -133,7 +140,6 @@ async fn login(
         decision.ok()?;
     }
 
-    let user = users::Model::find_by_login(&ctx.db, &form.login).await?;
     // the dummy hash makes an unknown user cost as much as a wrong password
     let ok = passwords::verify(
         &form.password,
@@ -216,9 +222,13 @@ async fn register(
     }
     let ip = client_ip::text(&remote);
     let rules = &Settings::get(&ctx).limits.register_client;
-    limits::hit(&ctx.db, &format!("register-ip:{ip}"), rules)
-        .await?
-        .ok()?;
+    limits::hit(
+        &ctx.db,
+        &format!("register-ip:{}", client_ip::bucket(&remote)),
+        rules,
+    )
+    .await?
+    .ok()?;
     match users::ActiveModel::register(&ctx.db, &form, page.lang(), false).await {
         Ok(Registered::New(user)) => {
             tracing::info!(user_id = user.id, ip = %ip, "registered");
@@ -258,10 +268,13 @@ async fn confirm(
     else {
         return views::auth::confirm_invalid(&v, &page);
     };
-    if !link.consume(&ctx.db).await? {
+    let txn = crate::db::write_txn(&ctx.db).await?;
+    if !link.consume(&txn).await? {
+        txn.rollback().await?;
         return views::auth::confirm_invalid(&v, &page);
     }
-    users::Model::confirm_email(&ctx.db, link.user_id).await?;
+    users::Model::confirm_email(&txn, link.user_id).await?;
+    txn.commit().await?;
     tracing::info!(user_id = link.user_id, "e-mail address confirmed");
     let to = if page.user().is_some() { "/" } else { "/login" };
     Ok(flash::redirect(to, Kind::Success, "flash-email-confirmed"))
@@ -269,10 +282,7 @@ async fn confirm(
 
 #[debug_handler]
 async fn logout(session: Session) -> Result<Response> {
-    session
-        .flush()
-        .await
-        .map_err(|e| Error::Message(e.to_string()))?;
+    session.flush().await?;
     let mut res = flash::redirect("/", Kind::Info, "flash-logged-out");
     res.headers_mut()
         .insert("clear-site-data", HeaderValue::from_static("\"cache\""));

@@ -35,7 +35,11 @@ async fn flag(
     limits::post(&ctx.db, limits, PostKind::Flag, me.poster())
         .await?
         .ok()?;
-    match flags::create(&ctx.db, &Votes::get(ctx), me, target, form).await? {
+    let created = flags::create(&ctx.db, &Votes::get(ctx), me, target, form).await?;
+    if created.is_err() {
+        limits::post_refund(&ctx.db, limits, PostKind::Flag, me.poster()).await?;
+    }
+    match created {
         Ok(_) => Ok(flash::redirect(
             &back_url(ctx, target).await?,
             Kind::Success,

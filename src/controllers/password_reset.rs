@@ -73,10 +73,18 @@ async fn forgot(
         return views::auth::forgot(&v, &page, &email, &errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let limits = &Settings::get(&ctx).limits;
-    let ip = client_ip::text(&remote);
+    let ip = client_ip::bucket(&remote);
+    let address = limits::digest(&email);
     limits::hit(&ctx.db, &format!("reset-ip:{ip}"), &limits.reset_client)
         .await?
-        .and(limits::hit(&ctx.db, &format!("reset-to:{email}"), &limits.reset_address).await?)
+        .and(
+            limits::hit(
+                &ctx.db,
+                &format!("reset-to:{address}"),
+                &limits.reset_address,
+            )
+            .await?,
+        )
         .ok()?;
     jobs::enqueue(
         &ctx.db,
@@ -107,7 +115,7 @@ async fn reset_page(
 #[debug_handler]
 async fn reset(
     ViewEngine(v): ViewEngine<TeraView>,
-    page: Page,
+    mut page: Page,
     State(ctx): State<AppContext>,
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
@@ -139,6 +147,8 @@ async fn reset(
         errors.add(lang, "password_confirm", "error-password-mismatch");
     }
     if !errors.is_empty() {
+        // the form comes back: it needs its token again
+        page.with_csrf();
         return views::auth::reset(
             &v,
             &page,
@@ -157,6 +167,9 @@ async fn reset(
     users::Model::set_password(&txn, user.id, hash).await?;
     // the mailbox is proven: the address counts as confirmed
     users::Model::confirm_email(&txn, user.id).await?;
+    // whoever was locked out by failed logins has just proven who they are
+    let rules = &Settings::get(&ctx).limits.login_account;
+    limits::clear(&txn, &users::login_bucket(user.id), rules).await?;
     txn.commit().await?;
     tracing::info!(user_id = user.id, "password reset");
     Ok(flash::redirect(

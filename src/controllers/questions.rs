@@ -306,6 +306,10 @@ async fn update(
             );
         }
     };
+    let limits = &Settings::get(&ctx).limits;
+    limits::post(&ctx.db, limits, PostKind::Edit, me.poster())
+        .await?
+        .ok()?;
     let question = question.update_content(&ctx.db, me.id, valid).await?;
     Ok(flash::redirect(
         &question.url(),

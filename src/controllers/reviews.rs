@@ -133,6 +133,7 @@ async fn create(
             "flash-review-posted",
         )),
         Err(ReviewError::Duplicate(existing)) => {
+            limits::post_refund(&ctx.db, limits, PostKind::Review, me.poster()).await?;
             let (errors, link) = duplicate_errors(page.lang(), existing);
             views::reviews::form(
                 &v,
@@ -278,6 +279,10 @@ async fn update(
             );
         }
     };
+    let limits = &Settings::get(&ctx).limits;
+    limits::post(&ctx.db, limits, PostKind::Edit, me.poster())
+        .await?
+        .ok()?;
     match review.update_content(&ctx.db, me.id, valid).await {
         Ok(review) => Ok(flash::redirect(
             &review.url(),
@@ -359,7 +364,7 @@ async fn by_user(
     Path(username): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response> {
-    let Some(user) = users::Model::find_by_username(&ctx.db, &username).await? else {
+    let Some(user) = users::Model::find_public(&ctx.db, &username).await? else {
         return page.not_found(&v);
     };
     let stats = reviews::user_stats(&ctx.db, user.id).await?;

@@ -35,7 +35,7 @@ async fn reputation(
     Path(username): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response> {
-    let Some(user) = users::Model::find_by_username(&ctx.db, &username).await? else {
+    let Some(user) = users::Model::find_public(&ctx.db, &username).await? else {
         return page.not_found(&v);
     };
     let (rows, n, pages) = ledger::history(&ctx.db, user.id, parse_page(q.page.as_deref())).await?;
@@ -52,7 +52,7 @@ async fn show(
     State(ctx): State<AppContext>,
     Path(username): Path<String>,
 ) -> Result<Response> {
-    let Some(user) = users::Model::find_by_username(&ctx.db, &username).await? else {
+    let Some(user) = users::Model::find_public(&ctx.db, &username).await? else {
         return page.not_found(&v);
     };
     let profile = ProfileView::new(&user, page.user().map(|u| u.id));

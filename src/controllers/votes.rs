@@ -101,10 +101,15 @@ pub async fn vote(
         }
         return Err(AppError::bad_request("direction must be up or down"));
     };
-    limits::vote(&ctx.db, &Settings::get(ctx).limits, me.id)
-        .await?
-        .ok()?;
+    // a refused vote (own post, too little reputation) does not count;
+    // concurrent clicks may pass the check together, and the hit after the
+    // vote keeps the count exact for the next ones
+    let limits = &Settings::get(ctx).limits;
+    limits::vote_check(&ctx.db, limits, me.id).await?.ok()?;
     let result = Votes::get(ctx).cast(me.id, target, direction).await;
+    if result.is_ok() {
+        limits::vote(&ctx.db, limits, me.id).await?;
+    }
     match (result, json) {
         (Ok(VoteOutcome { tally, mine }), true) => crate::web::json(serde_json::json!({
             "score": tally.score(),

@@ -49,7 +49,10 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<HashMap<String, i64>, DbEr
 /// On database errors.
 pub async fn recount(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     for (name, sql) in [
-        (USERS, "SELECT COUNT(*) FROM users WHERE deleted_at IS NULL"),
+        (
+            USERS,
+            "SELECT COUNT(*) FROM users WHERE deleted_at IS NULL AND email_confirmed_at IS NOT NULL",
+        ),
         (QUESTIONS, "SELECT COUNT(*) FROM questions WHERE deleted_at IS NULL"),
         (
             ANSWERS,

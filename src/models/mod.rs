@@ -23,13 +23,3 @@ pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
     )
 }
-
-/// The text of a unique violation (names the index), for telling which
-/// constraint failed.
-#[must_use]
-pub fn unique_violation_detail(err: &sea_orm::DbErr) -> Option<String> {
-    match err.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) => Some(detail),
-        _ => None,
-    }
-}

@@ -62,6 +62,12 @@ pub fn normalize_login(login: &str) -> String {
     login.trim().to_lowercase()
 }
 
+/// The abuse-limit bucket of failed logins to account `user_id`.
+#[must_use]
+pub fn login_bucket(user_id: i64) -> String {
+    format!("login:{user_id}")
+}
+
 /// Lower-cases and trims an e-mail address for storage and lookup.
 #[must_use]
 pub fn normalize_email(email: &str) -> String {
@@ -299,8 +305,10 @@ impl ActiveModel {
         let txn = crate::db::write_txn(db).await?;
         match user.insert(&txn).await {
             Ok(model) => {
-                super::counters::add(&txn, super::counters::USERS, 1).await?;
-                if !confirmed {
+                // the member count grows when an account is confirmed
+                if confirmed {
+                    super::counters::add(&txn, super::counters::USERS, 1).await?;
+                } else {
                     let job = crate::workers::ConfirmRequest {
                         user_id: model.id,
                         lang,
@@ -312,34 +320,64 @@ impl ActiveModel {
             }
             Err(err) => {
                 txn.rollback().await?;
-                match crate::db::violated_unique(&err).as_deref() {
-                    Some(USERNAME_INDEX) => Err(RegisterError::UsernameTaken),
-                    Some(name) if EMAIL_INDEX.contains(&name) => {
-                        let job = crate::workers::AddressTaken { email };
-                        crate::jobs::enqueue(db, crate::workers::ADDRESS_TAKEN, &job).await?;
-                        Ok(Registered::AddressTaken)
-                    }
-                    _ => Err(RegisterError::Other(err.into())),
+                let Some(index) = crate::db::violated_unique(&err) else {
+                    return Err(RegisterError::Other(err.into()));
+                };
+                // Which index a database reports when both are taken differs
+                // (SQLite checks the newest first): the username is asked
+                // about on its own, so a taken address can never show
+                // through as "username taken" or the other way round.
+                let username = params.username.trim();
+                if index == USERNAME_INDEX
+                    || Model::find_by_username(db, username)
+                        .await
+                        .map_err(|e| RegisterError::Other(e.into()))?
+                        .is_some()
+                {
+                    return Err(RegisterError::UsernameTaken);
                 }
+                if !EMAIL_INDEX.contains(&index.as_str()) {
+                    return Err(RegisterError::Other(err.into()));
+                }
+                let job = crate::workers::AddressTaken { email };
+                crate::jobs::enqueue(db, crate::workers::ADDRESS_TAKEN, &job).await?;
+                Ok(Registered::AddressTaken)
             }
         }
     }
 }
 
 impl Model {
-    /// Confirms the account's address (idempotent).
+    /// Confirms the account's address (idempotent); from then on it is a
+    /// member others can see.
     ///
     /// # Errors
     /// On database errors.
     pub async fn confirm_email(db: &impl ConnectionTrait, user_id: i64) -> ModelResult<()> {
         let now = Utc::now().fixed_offset();
-        Entity::update_many()
+        let changed = Entity::update_many()
             .col_expr(Column::EmailConfirmedAt, Expr::value(now))
             .filter(Column::Id.eq(user_id))
             .filter(Column::EmailConfirmedAt.is_null())
             .exec(db)
-            .await?;
+            .await?
+            .rows_affected;
+        if changed == 1 {
+            super::counters::add(db, super::counters::USERS, 1).await?;
+        }
         Ok(())
+    }
+
+    /// A member's public page: live and confirmed. An unconfirmed account
+    /// is not shown anywhere, so its existence cannot tell that the e-mail
+    /// address it registered with was free.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn find_public(db: &impl ConnectionTrait, name: &str) -> ModelResult<Option<Self>> {
+        Ok(Self::find_by_username(db, name)
+            .await?
+            .filter(|u| u.email_confirmed_at.is_some()))
     }
 
     /// Sets a new password hash and ends everything the old password
@@ -437,6 +475,7 @@ impl Model {
     pub async fn top(db: &impl ConnectionTrait, n: u64) -> ModelResult<Vec<Self>> {
         Ok(Entity::find()
             .filter(Column::DeletedAt.is_null())
+            .filter(Column::EmailConfirmedAt.is_not_null())
             .order_by_desc(Column::Reputation)
             .order_by_asc(Column::CreatedAt)
             .order_by_asc(Column::Id)

@@ -85,5 +85,11 @@ pub fn reset(
 /// # Errors
 /// When the template fails to render.
 pub fn confirm_invalid(v: &TeraView, page: &Page) -> Result<Response> {
-    page.render_status(v, StatusCode::GONE, "auth/confirm.html", data!({}))
+    let hours = crate::models::account_tokens::Purpose::Confirm.lifetime_minutes() / 60;
+    page.render_status(
+        v,
+        StatusCode::GONE,
+        "auth/confirm.html",
+        data!({ "hours": hours }),
+    )
 }

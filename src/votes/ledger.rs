@@ -196,7 +196,8 @@ pub async fn leaderboard(
                 "SELECT CAST(? + ROW_NUMBER() OVER (ORDER BY reputation DESC, created_at, id) AS BIGINT) AS rank, \
                  id, username, avatar, reputation, reputation AS points, \
                  (SELECT value FROM site_counters WHERE name = 'users') AS total \
-                 FROM users WHERE deleted_at IS NULL ORDER BY reputation DESC, created_at, id LIMIT ? OFFSET ?",
+                 FROM users WHERE deleted_at IS NULL AND email_confirmed_at IS NOT NULL \
+                 ORDER BY reputation DESC, created_at, id LIMIT ? OFFSET ?",
             );
             q.push_bind(
                 "",
@@ -220,7 +221,8 @@ pub async fn leaderboard(
     if period == Period::All && viewer.is_some() {
         // the viewer's rank: everyone ordered before them, plus one
         let mut v = Sql::new(
-            "SELECT CAST(1 + (SELECT COUNT(*) FROM users o WHERE o.deleted_at IS NULL AND (o.reputation > u.reputation \
+            "SELECT CAST(1 + (SELECT COUNT(*) FROM users o WHERE o.deleted_at IS NULL \
+             AND o.email_confirmed_at IS NOT NULL AND (o.reputation > u.reputation \
              OR (o.reputation = u.reputation AND (o.created_at < u.created_at OR (o.created_at = u.created_at AND o.id < u.id))))) AS BIGINT) AS rank, \
              u.id, u.username, u.avatar, u.reputation, u.reputation AS points, CAST(0 AS BIGINT) AS total \
              FROM users u WHERE u.id = ? AND u.deleted_at IS NULL",

@@ -110,7 +110,7 @@ pub async fn token(session: &Session) -> Option<String> {
 ///
 /// # Errors
 /// When the session store fails.
-pub async fn ensure(session: &Session) -> loco_rs::Result<String> {
+pub async fn ensure(session: &Session) -> Result<String, tower_sessions::session::Error> {
     if let Some(token) = token(session).await {
         return Ok(token);
     }
@@ -121,12 +121,9 @@ pub async fn ensure(session: &Session) -> loco_rs::Result<String> {
 ///
 /// # Errors
 /// When the session store fails.
-pub async fn rotate(session: &Session) -> loco_rs::Result<String> {
+pub async fn rotate(session: &Session) -> Result<String, tower_sessions::session::Error> {
     let token = new_token();
-    session
-        .insert(SESSION_KEY, &token)
-        .await
-        .map_err(|e| loco_rs::Error::Message(e.to_string()))?;
+    session.insert(SESSION_KEY, &token).await?;
     Ok(token)
 }
 

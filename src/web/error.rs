@@ -12,7 +12,7 @@ use axum::{
 };
 use sea_orm::DbErr;
 
-use crate::db::is_outage;
+use crate::db::{outage, Outage};
 
 /// Seconds a client is asked to wait after a database outage.
 pub const OUTAGE_RETRY_SECS: i64 = 5;
@@ -37,8 +37,13 @@ pub enum AppError {
     BadRequest(&'static str),
     #[error("too many requests; retry after {retry_after} s")]
     TooManyRequests { retry_after: i64 },
+    /// The database cannot be reached: 503, and the app answers 503 at once
+    /// for a moment (see `outage`).
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database is busy (SQLite's write lock): 503 for this request.
+    #[error("database busy: {0}")]
+    Busy(String),
     #[error("database error: {0}")]
     Db(DbErr),
     #[error("{0}")]
@@ -84,7 +89,7 @@ impl AppError {
             Self::Forbidden | Self::Unconfirmed => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Db(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,10 +97,10 @@ impl AppError {
 
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
-        if is_outage(&err) {
-            Self::Unavailable(err.to_string())
-        } else {
-            Self::Db(err)
+        match outage(&err) {
+            Some(Outage::Unreachable) => Self::Unavailable(err.to_string()),
+            Some(Outage::Busy) => Self::Busy(err.to_string()),
+            None => Self::Db(err),
         }
     }
 }
@@ -159,14 +164,16 @@ impl IntoResponse for AppError {
             Self::Db(_) | Self::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
             }
-            Self::Unavailable(_) => tracing::warn!(error = %self, "database unavailable"),
+            Self::Unavailable(_) | Self::Busy(_) => {
+                tracing::warn!(error = %self, "database unavailable");
+            }
             Self::BadRequest(what) => tracing::debug!(what, "bad request"),
             _ => {}
         }
         let mut res = status.into_response();
         let retry = match self {
             Self::TooManyRequests { retry_after } => Some(retry_after.max(1)),
-            Self::Unavailable(_) => Some(OUTAGE_RETRY_SECS),
+            Self::Unavailable(_) | Self::Busy(_) => Some(OUTAGE_RETRY_SECS),
             _ => None,
         };
         if let Some(secs) = retry {
@@ -174,8 +181,16 @@ impl IntoResponse for AppError {
                 res.headers_mut().insert(header::RETRY_AFTER, value);
             }
         }
-        if matches!(self, Self::Unavailable(_)) {
-            res.extensions_mut().insert(super::outage::Outage);
+        match self {
+            Self::Unavailable(_) => {
+                res.extensions_mut()
+                    .insert(super::outage::Outage { hold: true });
+            }
+            Self::Busy(_) => {
+                res.extensions_mut()
+                    .insert(super::outage::Outage { hold: false });
+            }
+            _ => {}
         }
         if matches!(self, Self::Unconfirmed) {
             res.extensions_mut()

@@ -66,6 +66,11 @@ fn message(lang: Lang, res: &Response, default_key: &str) -> String {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<i64>().ok());
     match (res.status(), retry) {
+        (StatusCode::TOO_MANY_REQUESTS, Some(secs)) if secs > 3_600 => t_args(
+            lang,
+            "error-429-wait-hours",
+            &[("hours", Arg::Num((secs + 3_599) / 3_600))],
+        ),
         (StatusCode::TOO_MANY_REQUESTS, Some(secs)) => t_args(
             lang,
             "error-429-wait",
@@ -83,7 +88,11 @@ pub async fn pages(State(views): State<TeraView>, req: Request, next: Next) -> R
         return next.run(req).await;
     }
     let json = accepts_json(req.headers());
-    let mut base = Base::collect(&req).await;
+    let (ext, headers, uri) = (
+        req.extensions().clone(),
+        req.headers().clone(),
+        req.uri().clone(),
+    );
     let request_id = req
         .extensions()
         .get::<loco_rs::controller::middleware::request_id::LocoRequestId>()
@@ -93,6 +102,9 @@ pub async fn pages(State(views): State<TeraView>, req: Request, next: Next) -> R
     if status.as_u16() < 400 || res.extensions().get::<Rendered>().is_some() {
         return res;
     }
+    // during an outage the session (and its token) cannot be read
+    let outage = res.extensions().get::<Outage>().is_some();
+    let mut base = Base::collect(&ext, &headers, &uri, !outage).await;
     // the user is resolved inside this layer and comes back on the response
     if let Some(Viewer(user)) = res.extensions().get::<Viewer>() {
         base.user.clone_from(user);
@@ -138,8 +150,8 @@ pub async fn pages(State(views): State<TeraView>, req: Request, next: Next) -> R
             out.headers_mut().append(name.clone(), value.clone());
         }
     }
-    if res.extensions().get::<Outage>().is_some() {
-        out.extensions_mut().insert(Outage);
+    if let Some(outage) = res.extensions().get::<Outage>() {
+        out.extensions_mut().insert(*outage);
     }
     out.extensions_mut().insert(Rendered);
     out

@@ -9,8 +9,8 @@ use axum::{
 };
 use percent_encoding::percent_decode_str;
 
-/// True when `raw` (still percent-encoded, `+` meaning space in queries)
-/// decodes to clean UTF-8 without NUL.
+/// True when `raw` (still percent-encoded) decodes to clean UTF-8 without
+/// NUL. A `+` in a query stays a `+` here, which is just as clean.
 fn clean(raw: &str) -> bool {
     let bytes: Vec<u8> = percent_decode_str(raw).collect();
     !bytes.contains(&0) && std::str::from_utf8(&bytes).is_ok()

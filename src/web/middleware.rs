@@ -105,12 +105,13 @@ pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
         layer("outage", move |app| {
             app.layer(from_fn_with_state(outage.clone(), outage::guard))
         }),
+        // inside the error pages, so a refused request line gets a page
+        layer("input", |app| app.layer(from_fn(input::guard))),
         layer("error_pages", move |app| {
             app.layer(from_fn_with_state(views.clone(), error_pages::pages))
         }),
         layer("lang", |app| app.layer(from_fn(auth::resolve_lang))),
         layer("session", move |app| app.layer(session_layer.clone())),
-        layer("input", |app| app.layer(from_fn(input::guard))),
         layer("query_count", move |app| {
             app.layer(from_fn_with_state(expose, query_count::layer))
         }),

@@ -3,7 +3,7 @@
 //!
 //! Order of the layers (outermost first), wired in `middleware.rs`:
 //! request id → logger → security headers (and `Secure` cookies) → static
-//! files → query counter → input guard → session → language → error pages
+//! files → query counter → session → language → error pages → input guard
 //! → outage guard → current user → CSRF → loco's own (body limit, panic
 //! catcher, etag, timeout) → routes.
 pub mod auth;

@@ -25,9 +25,13 @@ use super::error::OUTAGE_RETRY_SECS;
 /// outage was seen, in milliseconds.
 const HOLD_MS: i64 = 1_000;
 
-/// Marks a response that failed because the database was unreachable.
+/// Marks a response that failed because the database could not serve it.
 #[derive(Debug, Clone, Copy)]
-pub struct Outage;
+pub struct Outage {
+    /// The database is unreachable (not merely busy): answer everything
+    /// with 503 for a moment.
+    pub hold: bool,
+}
 
 /// Until when (unix milliseconds) this process answers 503 directly.
 #[derive(Debug, Default, Clone)]
@@ -56,7 +60,7 @@ pub fn unavailable() -> Response {
         HeaderValue::from_str(&OUTAGE_RETRY_SECS.to_string())
             .unwrap_or(HeaderValue::from_static("5")),
     );
-    res.extensions_mut().insert(Outage);
+    res.extensions_mut().insert(Outage { hold: false });
     res
 }
 
@@ -69,7 +73,7 @@ pub async fn guard(State(state): State<OutageState>, req: Request, next: Next) -
         return unavailable();
     }
     let res = next.run(req).await;
-    if res.extensions().get::<Outage>().is_some() {
+    if res.extensions().get::<Outage>().is_some_and(|o| o.hold) {
         state.hold();
     }
     res

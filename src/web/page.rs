@@ -5,7 +5,7 @@
 //! take a [`Page`], add their own data and render.
 use axum::{
     body::Body,
-    extract::{FromRequestParts, Request},
+    extract::FromRequestParts,
     http::{header, request::Parts, Extensions, HeaderMap, HeaderValue, StatusCode, Uri},
     response::{IntoResponse, Response},
 };
@@ -77,12 +77,20 @@ pub struct Base {
 
 impl Base {
     async fn from_pieces(ext: &Extensions, headers: &HeaderMap, uri: &Uri) -> Self {
-        let lang = ext.get::<Lang>().copied().unwrap_or_default();
-        let user = ext.get::<Viewer>().and_then(|v| v.0.clone());
-        let csrf_token = match ext.get::<Session>() {
+        let mut base = Self::without_session(ext, headers, uri);
+        base.csrf_token = match ext.get::<Session>() {
             Some(session) => csrf::token(session).await,
             None => None,
         };
+        base
+    }
+
+    /// The base context without reading the session (which would ask the
+    /// database): for error pages during an outage.
+    fn without_session(ext: &Extensions, headers: &HeaderMap, uri: &Uri) -> Self {
+        let lang = ext.get::<Lang>().copied().unwrap_or_default();
+        let user = ext.get::<Viewer>().and_then(|v| v.0.clone());
+        let csrf_token = None;
         let flash = flash::read(&CookieJar::from_headers(headers));
         let path = uri
             .path_and_query()
@@ -98,13 +106,16 @@ impl Base {
         }
     }
 
-    /// Collects the base context from a whole request (used by layers).
-    /// Copies what it needs first: a borrowed request is not `Sync`.
-    pub fn collect(req: &Request) -> impl std::future::Future<Output = Self> + Send + 'static {
-        let ext = req.extensions().clone();
-        let headers = req.headers().clone();
-        let uri = req.uri().clone();
-        async move { Self::from_pieces(&ext, &headers, &uri).await }
+    /// Collects the base context from a request's parts (used by layers,
+    /// which copy them first: a borrowed request is not `Sync`). With
+    /// `session` false the CSRF token is left out and the database is not
+    /// asked.
+    pub async fn collect(ext: &Extensions, headers: &HeaderMap, uri: &Uri, session: bool) -> Self {
+        if session {
+            Self::from_pieces(ext, headers, uri).await
+        } else {
+            Self::without_session(ext, headers, uri)
+        }
     }
 
     /// The layout's variables merged with a page's own (the page wins).

@@ -129,6 +129,15 @@ async fn usernames_and_emails_are_unique_case_insensitively() {
     assert_eq!(res.status_code(), 303);
     assert_eq!(location(&res), "/login");
     assert_eq!(users::Entity::find().count(&app.ctx.db).await.unwrap(), 1);
+    // both taken: the username speaks, whichever index the database names
+    let res = client
+        .post(
+            "/register",
+            &register_fields("Bob", "bob@example.org", GOOD),
+        )
+        .await;
+    assert_eq!(res.status_code(), 422);
+    assert_eq!(text(&res.text(), "#e-username"), "This username is taken.");
     let mails = sent_mail(&app).await;
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("To: bob@example.org"));

@@ -77,6 +77,15 @@ async fn an_unconfirmed_account_reads_and_edits_its_profile_but_cannot_post_vote
         );
     }
     assert_eq!(app.reload_question(q.id).await.answer_count, 0);
+    // nobody else sees the account yet: its existence would tell that the
+    // address it registered with was free
+    assert_eq!(app.client().get("/users/fresh").await.status_code(), 404);
+    assert!(!app
+        .client()
+        .get("/leaderboard")
+        .await
+        .text()
+        .contains("fresh"));
     client.set_cookie("lang", "ru");
     let res = client.get("/questions/new").await;
     assert!(res.text().contains("Сначала подтвердите адрес"));

@@ -103,6 +103,14 @@ async fn a_reset_link_works_once_and_ends_every_session() {
     );
     let link = link_in(&mail);
     assert_eq!(client.get(&link).await.status_code(), 200);
+    // a mistake brings the form back, and the form still works
+    let res = client
+        .post(
+            &link,
+            &[("password", "short"), ("password_confirm", "short")],
+        )
+        .await;
+    assert_eq!(res.status_code(), 422);
     let new = "a fresh and long passphrase";
     let res = client
         .post(&link, &[("password", new), ("password_confirm", new)])

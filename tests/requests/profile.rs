@@ -310,7 +310,7 @@ async fn a_small_file_that_decodes_to_a_huge_picture_is_refused_before_decoding(
     assert_eq!(res.status_code(), 422);
     assert_eq!(
         text(&res.text(), ".invalid-feedback"),
-        "The picture is too large: at most 12 megapixels (for example 4000×3000)."
+        "The picture is too large: at most 16 megapixels (for example 4000×4000)."
     );
     // refused from the header: no 64 MiB decode (which takes seconds in a
     // debug build)
