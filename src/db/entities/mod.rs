@@ -1,5 +1,6 @@
-//! `SeaORM` entities, one per table. Written in the shape sea-orm-codegen
-//! produces; behaviour belongs in `src/models/<table>.rs`, not here.
+//! `SeaORM` entities, one per table, in the shape sea-orm-codegen produces
+//! (`cargo loco db entities` output, moved here). Behaviour belongs to the
+//! feature module that owns the table, not here.
 pub mod prelude;
 
 pub mod account_tokens;

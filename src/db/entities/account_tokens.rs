@@ -34,3 +34,5 @@ impl Related<super::users::Entity> for Entity {
         Relation::Users.def()
     }
 }
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,9 +1,14 @@
 //! Database helpers shared by the models: write transactions and a tiny SQL
 //! builder for the few queries the ORM cannot express on both databases.
+pub mod entities;
+
 use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
     SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
+
+/// The result of a database read or write that has no rule to break.
+pub type DbResult<T> = Result<T, DbErr>;
 
 /// Begins a transaction that will write.
 ///
@@ -101,6 +106,23 @@ pub fn violated_unique(err: &DbErr) -> Option<String> {
             .unwrap_or(detail)
             .to_string(),
     )
+}
+
+/// A unique index, by the name each database reports when it is violated:
+/// PostgreSQL gives the index's name; SQLite gives it for an expression
+/// index and lists the columns (`table.a, table.b`) otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct Unique {
+    pub name: &'static str,
+    pub sqlite: &'static str,
+}
+
+impl Unique {
+    /// True when `err` violated this index.
+    #[must_use]
+    pub fn violated_by(&self, err: &DbErr) -> bool {
+        violated_unique(err).is_some_and(|n| n == self.name || n == self.sqlite)
+    }
 }
 
 /// `FOR UPDATE` on PostgreSQL (row lock until commit); nothing on SQLite,

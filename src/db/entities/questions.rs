@@ -55,3 +55,5 @@ impl Related<super::answers::Entity> for Entity {
         Relation::Answers.def()
     }
 }
+
+impl ActiveModelBehavior for ActiveModel {}

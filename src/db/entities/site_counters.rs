@@ -1,16 +1,15 @@
-//! `SeaORM` Entity for `reputation_daily`
+//! `SeaORM` Entity for `site_counters`
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "reputation_daily")]
+#[sea_orm(table_name = "site_counters")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: i64,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub day: Date,
-    pub total: i64,
-    pub vote_total: i64,
+    pub name: String,
+    pub value: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -41,3 +41,5 @@ impl Related<super::account_tokens::Entity> for Entity {
         Relation::AccountTokens.def()
     }
 }
+
+impl ActiveModelBehavior for ActiveModel {}
