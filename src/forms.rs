@@ -1,17 +1,83 @@
-//! Per-field error messages for HTML forms, already translated.
+//! Per-field error messages of HTML forms, as Fluent keys with arguments.
 //!
-//! Forms re-render with the user's input and one message per field; the
-//! messages are Fluent keys resolved in the user's language here, so
-//! templates only print them.
+//! Domain code says *what* is wrong with a field (a key such as
+//! `error-length` and its `min`/`max`); the page translates it into the
+//! reader's language at the edge (`FieldErrors::translate`, called by the
+//! view functions), so no model ever takes a language.
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use crate::{
+    i18n::{t_args, Arg, Lang},
+    markdown::{self, MarkdownError},
+    text::has_forbidden_chars,
+};
 
-use crate::i18n::{t_args, Arg, Lang};
+/// Lengths of post text (SPEC), in characters.
+pub const TITLE_MIN: usize = 10;
+pub const TITLE_MAX: usize = 150;
+pub const BODY_MIN: usize = 20;
+pub const BODY_MAX: usize = 30_000;
 
-#[derive(Debug, Default, Clone, Serialize)]
-#[serde(transparent)]
-pub struct FieldErrors(BTreeMap<String, String>);
+/// The value of a Fluent argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Str(String),
+    Num(i64),
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Self::Num(n)
+    }
+}
+
+impl From<usize> for Value {
+    fn from(n: usize) -> Self {
+        Self::Num(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Self::Str(s.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Self::Str(s)
+    }
+}
+
+/// One message: a Fluent key and its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, Value)>,
+}
+
+impl Message {
+    /// The message in `lang`.
+    #[must_use]
+    pub fn translate(&self, lang: Lang) -> String {
+        let args: Vec<(&str, Arg<'_>)> = self
+            .args
+            .iter()
+            .map(|(name, value)| {
+                let arg = match value {
+                    Value::Str(s) => Arg::Str(s),
+                    Value::Num(n) => Arg::Num(*n),
+                };
+                (*name, arg)
+            })
+            .collect();
+        t_args(lang, self.key, &args)
+    }
+}
+
+/// The messages of a form, one per field.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FieldErrors(BTreeMap<String, Message>);
 
 impl FieldErrors {
     #[must_use]
@@ -19,17 +85,17 @@ impl FieldErrors {
         Self::default()
     }
 
-    /// Adds a message for `field` unless it already has one (the first
+    /// Adds `key` for `field` unless it already has a message (the first
     /// problem found is the one worth reporting).
-    pub fn add(&mut self, lang: Lang, field: &str, key: &str) {
-        self.add_args(lang, field, key, &[]);
+    pub fn add(&mut self, field: &str, key: &'static str) {
+        self.add_with(field, key, Vec::new());
     }
 
     /// Like [`Self::add`] with Fluent arguments.
-    pub fn add_args(&mut self, lang: Lang, field: &str, key: &str, args: &[(&str, Arg<'_>)]) {
+    pub fn add_with(&mut self, field: &str, key: &'static str, args: Vec<(&'static str, Value)>) {
         self.0
             .entry(field.to_string())
-            .or_insert_with(|| t_args(lang, key, args));
+            .or_insert(Message { key, args });
     }
 
     #[must_use]
@@ -43,26 +109,88 @@ impl FieldErrors {
     }
 
     #[must_use]
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
+    pub fn get(&self, field: &str) -> Option<&Message> {
+        self.0.get(field)
     }
 
-    /// Merges the errors of `validator`: each error's `code` is a Fluent key
-    /// and its `min`/`max` parameters become Fluent arguments.
-    pub fn extend_validator(&mut self, lang: Lang, errors: &validator::ValidationErrors) {
-        for (field, list) in errors.field_errors() {
-            if let Some(error) = list.first() {
-                let min = error.params.get("min").and_then(serde_json::Value::as_i64);
-                let max = error.params.get("max").and_then(serde_json::Value::as_i64);
-                let mut args: Vec<(&str, Arg<'_>)> = Vec::new();
-                if let Some(min) = min {
-                    args.push(("min", Arg::Num(min)));
-                }
-                if let Some(max) = max {
-                    args.push(("max", Arg::Num(max)));
-                }
-                self.add_args(lang, field.as_ref(), error.code.as_ref(), &args);
-            }
+    /// Every message in `lang`, by field, as templates print them.
+    #[must_use]
+    pub fn translate(&self, lang: Lang) -> BTreeMap<String, String> {
+        self.0
+            .iter()
+            .map(|(field, message)| (field.clone(), message.translate(lang)))
+            .collect()
+    }
+}
+
+/// Checks a markdown body (questions, answers and reviews share the rules)
+/// and renders it; a problem goes to `field`.
+pub fn check_body(field: &str, body: &str, errors: &mut FieldErrors) -> Option<String> {
+    let len = body.trim().chars().count();
+    if len == 0 {
+        errors.add(field, "error-required");
+        return None;
+    }
+    if len < BODY_MIN || body.chars().count() > BODY_MAX {
+        errors.add_with(
+            field,
+            "error-length",
+            vec![("min", BODY_MIN.into()), ("max", BODY_MAX.into())],
+        );
+        return None;
+    }
+    if has_forbidden_chars(body, true) {
+        errors.add(field, "error-control-chars");
+        return None;
+    }
+    match markdown::render(body) {
+        Ok(html) => Some(html),
+        Err(MarkdownError::TooDeep) => {
+            errors.add_with(
+                field,
+                "error-too-deep",
+                vec![("max", markdown::MAX_DEPTH.into())],
+            );
+            None
         }
+    }
+}
+
+/// Checks a one-line title.
+pub fn check_title(field: &str, title: &str, errors: &mut FieldErrors) {
+    let len = title.chars().count();
+    if len == 0 {
+        errors.add(field, "error-required");
+    } else if !(TITLE_MIN..=TITLE_MAX).contains(&len) {
+        errors.add_with(
+            field,
+            "error-length",
+            vec![("min", TITLE_MIN.into()), ("max", TITLE_MAX.into())],
+        );
+    } else if has_forbidden_chars(title, false) {
+        errors.add(field, "error-control-chars");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_problem_of_a_field_is_kept_and_translated_late() {
+        let mut errors = FieldErrors::new();
+        errors.add_with(
+            "title",
+            "error-length",
+            vec![("min", Value::Num(10)), ("max", Value::Num(150))],
+        );
+        errors.add("title", "error-required");
+        assert_eq!(errors.get("title").unwrap().key, "error-length");
+        let en = errors.translate(Lang::En);
+        assert!(
+            en["title"].contains("10") && en["title"].contains("150"),
+            "{en:?}"
+        );
+        assert_ne!(en, errors.translate(Lang::Ru));
     }
 }

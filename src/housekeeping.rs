@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use loco_rs::app::AppContext;
-use tower_sessions::session_store::ExpiredDeletion;
 
-use crate::{models::moderation, votes::Votes, web::session_store::DbSessionStore};
+use crate::{admin::moderation, users::sessions, votes::Votes};
 
 const EVERY: Duration = Duration::from_secs(3600);
 
@@ -18,10 +17,7 @@ const EVERY: Duration = Duration::from_secs(3600);
 /// # Errors
 /// On database errors.
 pub async fn run_once(ctx: &AppContext) -> loco_rs::Result<()> {
-    DbSessionStore::new(ctx.db.clone())
-        .delete_expired()
-        .await
-        .map_err(|e| loco_rs::Error::Message(e.to_string()))?;
+    sessions::delete_expired(&ctx.db).await?;
     crate::limits::purge_expired(&ctx.db).await?;
     crate::jobs::purge_done(&ctx.db, 14).await?;
     let lifted = moderation::lift_expired(&ctx.db, &Votes::get(ctx), None, Utc::now()).await?;

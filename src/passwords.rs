@@ -16,7 +16,13 @@ use argon2::{
     password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash, SaltString},
     Algorithm, Argon2, Block, Params, Version,
 };
-use loco_rs::{Error, Result};
+/// Hashing could not run (a failed task, a broken parameter): never the
+/// user's fault, always a 500.
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct Error(String);
+
+type Result<T, E = Error> = std::result::Result<T, E>;
 use tokio::sync::Semaphore;
 
 /// Length limits in characters (SPEC: 12–128).
@@ -56,11 +62,11 @@ async fn blocking<T: Send + 'static>(
         .clone()
         .acquire_owned()
         .await
-        .map_err(|_| Error::InternalServerError)?;
+        .map_err(|_| Error("the hasher pool is closed".into()))?;
     let mut area = pool
         .areas
         .lock()
-        .map_err(|_| Error::InternalServerError)?
+        .map_err(|_| Error("the hasher pool is poisoned".into()))?
         .pop()
         .unwrap_or_default();
     let (out, area) = tokio::task::spawn_blocking(move || {
@@ -68,7 +74,7 @@ async fn blocking<T: Send + 'static>(
         (out, area)
     })
     .await
-    .map_err(|e| Error::Message(format!("hashing task failed: {e}")))?;
+    .map_err(|e| Error(format!("hashing task failed: {e}")))?;
     if let Ok(mut areas) = pool.areas.lock() {
         areas.push(area);
     }
@@ -108,7 +114,7 @@ fn hash_with(plain: &str, area: &mut Vec<Block>) -> Result<String> {
     let mut salt_bytes = [0u8; 64];
     let salt_raw = salt
         .decode_b64(&mut salt_bytes)
-        .map_err(|e| Error::Message(format!("argon2 salt: {e}")))?;
+        .map_err(|e| Error(format!("argon2 salt: {e}")))?;
     let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
     if !compute(
@@ -119,15 +125,14 @@ fn hash_with(plain: &str, area: &mut Vec<Block>) -> Result<String> {
         area,
         params.block_count(),
     ) {
-        return Err(Error::Message("argon2 failed".into()));
+        return Err(Error("argon2 failed".into()));
     }
     let phc = PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
         version: Some(Version::V0x13.into()),
-        params: ParamsString::try_from(&params)
-            .map_err(|e| Error::Message(format!("argon2: {e}")))?,
+        params: ParamsString::try_from(&params).map_err(|e| Error(format!("argon2: {e}")))?,
         salt: Some(salt.as_salt()),
-        hash: Some(Output::new(&out).map_err(|e| Error::Message(format!("argon2: {e}")))?),
+        hash: Some(Output::new(&out).map_err(|e| Error(format!("argon2: {e}")))?),
     };
     Ok(phc.to_string())
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Value};
 
-pub use super::_entities::site_counters::{self, Entity, Model};
+pub use crate::db::entities::site_counters::{self, Entity, Model};
 use crate::db::Sql;
 
 pub const USERS: &str = "users";
@@ -71,5 +71,3 @@ pub async fn recount(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     }
     Ok(())
 }
-
-impl sea_orm::ActiveModelBehavior for site_counters::ActiveModel {}
