@@ -6,49 +6,45 @@ use axum::{
 };
 use chrono::Utc;
 use loco_rs::{controller::middleware::remote_ip::RemoteIP, prelude::*};
-
-use crate::web::error::Result;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::{
-    forms::FieldErrors,
-    i18n::Arg,
-    limits,
-    models::{
-        account_tokens::{self, Purpose},
-        moderation,
-        users::{self, RegisterError, RegisterParams, Registered},
-    },
-    passwords,
+    admin::moderation,
+    forms::{FieldErrors, Value},
+    limits, passwords,
     settings::Settings,
     text::{has_forbidden_chars, safe_local_path},
-    views,
+    users::{
+        self,
+        sessions::{Login, LOGIN_KEY},
+        tokens::{self, Purpose},
+        views, RegisterParams, Registered,
+    },
     votes::Votes,
     web::{
-        auth::AuthData,
         client_ip, csrf,
+        error::Result,
         flash::{self, Kind},
-        session_store::AUTH_KEY,
         Page,
     },
 };
 
 #[derive(Debug, Default, Deserialize)]
-pub struct NextQuery {
+struct NextQuery {
     #[serde(default)]
-    pub next: Option<String>,
+    next: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LoginForm {
+struct LoginForm {
     #[serde(default)]
-    pub login: String,
+    login: String,
     #[serde(default)]
-    pub password: String,
+    password: String,
     #[serde(default)]
-    pub next: String,
+    next: String,
 }
 
 /// Starts an authenticated session for `user`: a new session id (no
@@ -58,14 +54,9 @@ pub struct LoginForm {
 /// When the session store fails.
 pub async fn start_session(session: &Session, user: &users::Model) -> Result<()> {
     session.cycle_id().await?;
-    let now = Utc::now().timestamp();
-    let auth = AuthData {
-        uid: user.id,
-        sv: user.session_version,
-        at: now,
-        seen: now,
-    };
-    session.insert(AUTH_KEY, auth).await?;
+    session
+        .insert(LOGIN_KEY, Login::new(user, Utc::now()))
+        .await?;
     csrf::rotate(session).await?;
     Ok(())
 }
@@ -86,11 +77,7 @@ async fn login_page(
         return Ok(axum::response::Redirect::to(&next).into_response());
     }
     page.with_csrf();
-    let form = LoginForm {
-        next,
-        ..Default::default()
-    };
-    views::auth::login(&v, &page, &form, &FieldErrors::new(), StatusCode::OK)
+    views::login(&v, &page, ("", &next), &FieldErrors::new(), StatusCode::OK)
 }
 
 #[debug_handler]
@@ -106,16 +93,22 @@ async fn login(
     form.next = safe_local_path(&form.next).unwrap_or("/").to_string();
     let mut errors = FieldErrors::new();
     if form.login.trim().is_empty() {
-        errors.add(lang, "login", "error-required");
+        errors.add("login", "error-required");
     } else if form.login.len() > 254 || has_forbidden_chars(&form.login, false) {
-        errors.add(lang, "login", "error-login-failed");
+        errors.add("login", "error-login-failed");
     }
     if form.password.is_empty() {
-        errors.add(lang, "password", "error-required");
+        errors.add("password", "error-required");
     }
     page.with_csrf();
     if !errors.is_empty() {
-        return views::auth::login(&v, &page, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return views::login(
+            &v,
+            &page,
+            (&form.login, &form.next),
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
 
     // Every attempt counts as a failure until the password proves right:
@@ -150,8 +143,14 @@ async fn login(
         Some(user) if ok => user,
         _ => {
             tracing::info!(login = %form.login, ip = %ip, "login failed");
-            errors.add(lang, "login", "error-login-failed");
-            return views::auth::login(&v, &page, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+            errors.add("login", "error-login-failed");
+            return views::login(
+                &v,
+                &page,
+                (&form.login, &form.next),
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
         }
     };
     limits::clear(&ctx.db, &account, &limits.login_account).await?;
@@ -168,13 +167,21 @@ async fn login(
             .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
             .unwrap_or_default();
         let reason = user.suspension_reason.clone().unwrap_or_default();
-        errors.add_args(
-            lang,
+        errors.add_with(
             "login",
             "error-account-suspended",
-            &[("until", Arg::Str(&until)), ("reason", Arg::Str(&reason))],
+            vec![
+                ("until", Value::from(until.as_str())),
+                ("reason", Value::from(reason.as_str())),
+            ],
         );
-        return views::auth::login(&v, &page, &form, &errors, StatusCode::FORBIDDEN);
+        return views::login(
+            &v,
+            &page,
+            (&form.login, &form.next),
+            &errors,
+            StatusCode::FORBIDDEN,
+        );
     }
     users::Model::set_lang(&ctx.db, user.id, lang).await?;
     start_session(&page.session, &user).await?;
@@ -192,7 +199,7 @@ async fn register_page(ViewEngine(v): ViewEngine<TeraView>, mut page: Page) -> R
         return Ok(axum::response::Redirect::to("/").into_response());
     }
     page.with_csrf();
-    views::auth::register(
+    views::register(
         &v,
         &page,
         &RegisterParams::default(),
@@ -216,9 +223,9 @@ async fn register(
         return Ok(axum::response::Redirect::to("/").into_response());
     }
     page.with_csrf();
-    let errors = form.validate(page.lang());
+    let errors = form.validate();
     if !errors.is_empty() {
-        return views::auth::register(&v, &page, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return views::register(&v, &page, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let ip = client_ip::text(&remote);
     let rules = &Settings::get(&ctx).limits.register_client;
@@ -236,18 +243,12 @@ async fn register(
         Ok(Registered::AddressTaken) => {
             tracing::info!(ip = %ip, "registration with a taken address; its owner is mailed");
         }
-        Err(RegisterError::UsernameTaken) => {
+        Err(users::accounts::Error::UsernameTaken) => {
             let mut errors = FieldErrors::new();
-            errors.add(page.lang(), "username", "error-username-taken");
-            return views::auth::register(
-                &v,
-                &page,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            errors.add("username", "error-username-taken");
+            return views::register(&v, &page, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
-        Err(RegisterError::Other(err)) => return Err(err.into()),
+        Err(err) => return Err(err.into()),
     }
     Ok(flash::redirect(
         "/login",
@@ -264,14 +265,13 @@ async fn confirm(
     State(ctx): State<AppContext>,
     Path(token): Path<String>,
 ) -> Result<Response> {
-    let Some(link) = account_tokens::Model::find_valid(&ctx.db, &token, Purpose::Confirm).await?
-    else {
-        return views::auth::confirm_invalid(&v, &page);
+    let Some(link) = tokens::Model::find_valid(&ctx.db, &token, Purpose::Confirm).await? else {
+        return views::confirm_invalid(&v, &page);
     };
     let txn = crate::db::write_txn(&ctx.db).await?;
     if !link.consume(&txn).await? {
         txn.rollback().await?;
-        return views::auth::confirm_invalid(&v, &page);
+        return views::confirm_invalid(&v, &page);
     }
     users::Model::confirm_email(&txn, link.user_id).await?;
     txn.commit().await?;

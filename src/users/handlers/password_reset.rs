@@ -4,28 +4,24 @@
 //! outstanding link of the account.
 use axum::{debug_handler, http::StatusCode};
 use loco_rs::{controller::middleware::remote_ip::RemoteIP, prelude::*};
-
-use crate::web::error::Result;
 use serde::Deserialize;
 
 use crate::{
     forms::FieldErrors,
-    i18n::Arg,
-    jobs, limits,
-    models::{
-        account_tokens::{self, Purpose},
-        users,
-    },
-    passwords,
+    limits, passwords,
     settings::Settings,
     text::has_forbidden_chars,
-    views,
+    users::{
+        self, jobs,
+        tokens::{self, Purpose},
+        views,
+    },
     web::{
         client_ip,
+        error::Result,
         flash::{self, Kind},
         Page,
     },
-    workers,
 };
 
 #[derive(Debug, Deserialize)]
@@ -47,7 +43,7 @@ struct ResetForm {
 #[debug_handler]
 async fn forgot_page(ViewEngine(v): ViewEngine<TeraView>, mut page: Page) -> Result<Response> {
     page.with_csrf();
-    views::auth::forgot(&v, &page, "", &FieldErrors::new(), StatusCode::OK)
+    views::forgot(&v, &page, "", &FieldErrors::new(), StatusCode::OK)
 }
 
 /// Does the same work whether or not an account has the address: the
@@ -69,8 +65,8 @@ async fn forgot(
         || !email.contains('@')
     {
         let mut errors = FieldErrors::new();
-        errors.add(lang, "email", "error-email-invalid");
-        return views::auth::forgot(&v, &page, &email, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+        errors.add("email", "error-email-invalid");
+        return views::forgot(&v, &page, &email, &errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let limits = &Settings::get(&ctx).limits;
     let ip = client_ip::bucket(&remote);
@@ -86,12 +82,7 @@ async fn forgot(
             .await?,
         )
         .ok()?;
-    jobs::enqueue(
-        &ctx.db,
-        workers::RESET,
-        &workers::ResetRequest { email, lang },
-    )
-    .await?;
+    jobs::reset(&ctx.db, email, lang).await?;
     Ok(flash::redirect("/login", Kind::Info, "flash-reset-sent"))
 }
 
@@ -102,14 +93,14 @@ async fn reset_page(
     State(ctx): State<AppContext>,
     Path(token): Path<String>,
 ) -> Result<Response> {
-    let valid = account_tokens::Model::find_valid(&ctx.db, &token, Purpose::Reset)
+    let valid = tokens::Model::find_valid(&ctx.db, &token, Purpose::Reset)
         .await?
         .is_some();
     if !valid {
-        return views::auth::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
+        return views::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
     }
     page.with_csrf();
-    views::auth::reset(&v, &page, &token, true, &FieldErrors::new(), StatusCode::OK)
+    views::reset(&v, &page, &token, true, &FieldErrors::new(), StatusCode::OK)
 }
 
 #[debug_handler]
@@ -120,36 +111,26 @@ async fn reset(
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response> {
-    let lang = page.lang();
-    let Some(reset) = account_tokens::Model::find_valid(&ctx.db, &token, Purpose::Reset).await?
-    else {
-        return views::auth::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
+    let Some(reset) = tokens::Model::find_valid(&ctx.db, &token, Purpose::Reset).await? else {
+        return views::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
     };
     let Some(user) = users::Entity::find_by_id(reset.user_id)
         .one(&ctx.db)
         .await?
     else {
-        return views::auth::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
+        return views::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
     };
     let mut errors = FieldErrors::new();
-    if let Err(weak) = passwords::check_policy(&form.password, &user.username, &user.email) {
-        errors.add_args(
-            lang,
-            "password",
-            weak.key(),
-            &[
-                ("min", Arg::Num(passwords::MIN_LEN as i64)),
-                ("max", Arg::Num(passwords::MAX_LEN as i64)),
-            ],
-        );
-    }
-    if form.password != form.password_confirm {
-        errors.add(lang, "password_confirm", "error-password-mismatch");
-    }
+    users::accounts::check_new_password(
+        &mut errors,
+        ("password", "password_confirm"),
+        (&form.password, &form.password_confirm),
+        (&user.username, &user.email),
+    );
     if !errors.is_empty() {
         // the form comes back: it needs its token again
         page.with_csrf();
-        return views::auth::reset(
+        return views::reset(
             &v,
             &page,
             &token,
@@ -162,7 +143,7 @@ async fn reset(
     let txn = crate::db::write_txn(&ctx.db).await?;
     if !reset.consume(&txn).await? {
         txn.rollback().await?;
-        return views::auth::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
+        return views::reset(&v, &page, "", false, &FieldErrors::new(), StatusCode::GONE);
     }
     users::Model::set_password(&txn, user.id, hash).await?;
     // the mailbox is proven: the address counts as confirmed

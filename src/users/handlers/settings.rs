@@ -1,6 +1,6 @@
-//! The viewer's own settings: profile (bio, website, birthday, avatar) and
-//! password.
-use std::{collections::HashSet, path::PathBuf};
+//! The viewer's own settings: profile (bio, website, birthday, avatar),
+//! password, and sending the confirmation link again.
+use std::collections::HashSet;
 
 use axum::{
     debug_handler,
@@ -8,39 +8,32 @@ use axum::{
     http::StatusCode,
 };
 use bytes::Bytes;
-use chrono::{Datelike, NaiveDate, Utc};
 use loco_rs::prelude::*;
-
-use crate::web::error::{AppError, Result};
-use sea_orm::ActiveValue::Set;
 use serde::Deserialize;
 
+use super::auth::start_session;
 use crate::{
-    avatars,
-    controllers::auth::start_session,
     forms::FieldErrors,
-    i18n::{Arg, Lang},
-    jobs, limits,
-    models::users,
-    passwords,
+    limits, passwords,
     settings::Settings,
-    text::{has_forbidden_chars, normalize_newlines},
-    views::{self, users::ProfileForm},
+    text::normalize_newlines,
+    users::{
+        self, avatars, jobs,
+        profile::{self, AvatarChange, ProfileForm},
+        views,
+    },
     web::{
+        error::{AppError, Result},
         flash::{self, Kind},
         CurrentUser, Page,
     },
-    workers,
 };
 
-/// Longest bio, in characters.
-const BIO_MAX: usize = 2_000;
 /// Longest text part read from the multipart form, in bytes.
 const TEXT_PART_MAX: usize = 16 * 1024;
 
 async fn load_me(ctx: &AppContext, me: &CurrentUser) -> Result<users::Model> {
-    users::Entity::find_by_id(me.id)
-        .one(&ctx.db)
+    users::Model::find_live(&ctx.db, me.id)
         .await?
         .ok_or(AppError::not_found())
 }
@@ -53,15 +46,10 @@ async fn profile_page(
     State(ctx): State<AppContext>,
 ) -> Result<Response> {
     let user = load_me(&ctx, &me).await?;
-    let form = ProfileForm {
-        bio: user.bio.clone(),
-        website: user.website.clone().unwrap_or_default(),
-        birthday: user.birthday.map(|d| d.to_string()).unwrap_or_default(),
-    };
-    views::users::settings_profile(
+    views::settings_profile(
         &v,
         &page,
-        &form,
+        &ProfileForm::of(&user),
         user.avatar_url(),
         &FieldErrors::new(),
         StatusCode::OK,
@@ -134,48 +122,6 @@ async fn parse_profile(mut multipart: Multipart, max_avatar: usize) -> Result<Pr
     Ok(input)
 }
 
-/// Checks the text fields; returns the parsed birthday.
-fn validate_profile(lang: Lang, form: &ProfileForm, errors: &mut FieldErrors) -> Option<NaiveDate> {
-    if form.bio.chars().count() > BIO_MAX {
-        errors.add_args(
-            lang,
-            "bio",
-            "error-too-long",
-            &[("max", Arg::Num(BIO_MAX as i64))],
-        );
-    } else if has_forbidden_chars(&form.bio, true) {
-        errors.add(lang, "bio", "error-control-chars");
-    }
-    if !form.website.is_empty() {
-        let ok = form.website.len() <= 200
-            && !has_forbidden_chars(&form.website, false)
-            && url::Url::parse(&form.website)
-                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
-        if !ok {
-            errors.add(lang, "website", "error-website-invalid");
-        }
-    }
-    if form.birthday.is_empty() {
-        return None;
-    }
-    let today = Utc::now().date_naive();
-    match NaiveDate::parse_from_str(&form.birthday, "%Y-%m-%d") {
-        Ok(date) if date.year() >= 1900 && date.year() <= today.year() - 10 => Some(date),
-        _ => {
-            errors.add_args(
-                lang,
-                "birthday",
-                "error-birthday-range",
-                &[
-                    ("min", Arg::Num(1900)),
-                    ("max", Arg::Num(i64::from(today.year() - 10))),
-                ],
-            );
-            None
-        }
-    }
-}
-
 #[debug_handler]
 async fn update_profile(
     ViewEngine(v): ViewEngine<TeraView>,
@@ -184,41 +130,26 @@ async fn update_profile(
     State(ctx): State<AppContext>,
     multipart: Multipart,
 ) -> Result<Response> {
-    let settings = Settings::get(&ctx);
-    let lang = page.lang();
-    let input = parse_profile(multipart, settings.max_avatar_bytes).await?;
+    let max = Settings::get(&ctx).max_avatar_bytes;
+    let input = parse_profile(multipart, max).await?;
     let user = load_me(&ctx, &me).await?;
     let mut errors = FieldErrors::new();
-    let birthday = validate_profile(lang, &input.form, &mut errors);
-
-    let mut new_avatar = None;
+    let birthday = input.form.check(&mut errors);
+    let mut avatar = if input.remove_avatar {
+        AvatarChange::Remove
+    } else {
+        AvatarChange::Keep
+    };
     if input.avatar_too_large {
-        errors.add_args(
-            lang,
-            "avatar",
-            "error-avatar-too-large",
-            &[("max", Arg::Num((settings.max_avatar_bytes / 1024) as i64))],
-        );
+        profile::avatar_error(&mut errors, avatars::AvatarError::TooLarge, max);
     } else if let Some(bytes) = input.avatar {
-        let max = settings.max_avatar_bytes;
         match avatars::process_bounded(bytes, max).await {
-            Ok(png) => new_avatar = Some(png),
-            Err(err) => errors.add_args(
-                lang,
-                "avatar",
-                err.key(),
-                &[
-                    ("max", Arg::Num((max / 1024) as i64)),
-                    (
-                        "megapixels",
-                        Arg::Num(i64::try_from(avatars::MAX_PIXELS / 1_000_000).unwrap_or(12)),
-                    ),
-                ],
-            ),
+            Ok(png) => avatar = AvatarChange::Replace(png),
+            Err(err) => profile::avatar_error(&mut errors, err, max),
         }
     }
     if !errors.is_empty() {
-        return views::users::settings_profile(
+        return views::settings_profile(
             &v,
             &page,
             &input.form,
@@ -227,34 +158,7 @@ async fn update_profile(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-
-    let old_avatar = user.avatar.clone();
-    let mut active: users::ActiveModel = user.into();
-    active.bio = Set(input.form.bio.clone());
-    active.website = Set(Some(input.form.website.clone()).filter(|w| !w.is_empty()));
-    active.birthday = Set(birthday);
-    active.updated_at = Set(Utc::now().fixed_offset());
-    let mut stored = None;
-    if let Some(png) = new_avatar {
-        let name = avatars::new_name();
-        ctx.storage
-            .upload(&PathBuf::from("avatars").join(&name), &Bytes::from(png))
-            .await?;
-        active.avatar = Set(Some(name.clone()));
-        stored = Some(name);
-    } else if input.remove_avatar {
-        active.avatar = Set(None);
-    }
-    active.update(&ctx.db).await?;
-    // the old file goes only after the row points at the new one
-    if stored.is_some() || input.remove_avatar {
-        if let Some(old) = old_avatar.filter(|o| avatars::valid_name(o)) {
-            let _ = ctx
-                .storage
-                .delete(&PathBuf::from("avatars").join(old))
-                .await;
-        }
-    }
+    profile::update(&ctx.db, &ctx.storage, user, &input.form, birthday, avatar).await?;
     Ok(flash::redirect(
         "/settings/profile",
         Kind::Success,
@@ -279,7 +183,7 @@ async fn password_page(
     _me: CurrentUser,
     page: Page,
 ) -> Result<Response> {
-    views::users::settings_password(&v, &page, &FieldErrors::new(), StatusCode::OK)
+    views::settings_password(&v, &page, &FieldErrors::new(), StatusCode::OK)
 }
 
 #[debug_handler]
@@ -290,33 +194,19 @@ async fn update_password(
     State(ctx): State<AppContext>,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response> {
-    let lang = page.lang();
     let user = load_me(&ctx, &me).await?;
     let mut errors = FieldErrors::new();
     if !passwords::verify(&form.current_password, Some(&user.password_hash)).await? {
-        errors.add(lang, "current_password", "error-current-password");
+        errors.add("current_password", "error-current-password");
     }
-    if let Err(weak) = passwords::check_policy(&form.new_password, &user.username, &user.email) {
-        errors.add_args(
-            lang,
-            "new_password",
-            weak.key(),
-            &[
-                ("min", Arg::Num(passwords::MIN_LEN as i64)),
-                ("max", Arg::Num(passwords::MAX_LEN as i64)),
-            ],
-        );
-    }
-    if form.new_password != form.new_password_confirm {
-        errors.add(lang, "new_password_confirm", "error-password-mismatch");
-    }
+    users::accounts::check_new_password(
+        &mut errors,
+        ("new_password", "new_password_confirm"),
+        (&form.new_password, &form.new_password_confirm),
+        (&user.username, &user.email),
+    );
     if !errors.is_empty() {
-        return views::users::settings_password(
-            &v,
-            &page,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return views::settings_password(&v, &page, &errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let hash = passwords::hash(&form.new_password).await?;
     let txn = crate::db::write_txn(&ctx.db).await?;
@@ -341,7 +231,7 @@ async fn resend_confirmation(
     page: Page,
     State(ctx): State<AppContext>,
 ) -> Result<Response> {
-    if me.confirmed {
+    if me.confirmed() {
         return Ok(flash::redirect(
             "/settings/profile",
             Kind::Info,
@@ -352,11 +242,7 @@ async fn resend_confirmation(
     limits::hit(&ctx.db, &format!("resend-confirm:{}", me.id), rules)
         .await?
         .ok()?;
-    let job = workers::ConfirmRequest {
-        user_id: me.id,
-        lang: page.lang(),
-    };
-    jobs::enqueue(&ctx.db, workers::CONFIRM, &job).await?;
+    jobs::confirm(&ctx.db, me.id, page.lang()).await?;
     Ok(flash::redirect(
         "/settings/profile",
         Kind::Success,

@@ -1,6 +1,6 @@
 //! Accounts: lookup, registration, roles and status.
 use chrono::{DateTime, Utc};
-use loco_rs::prelude::*;
+use sea_orm::{entity::prelude::*, QueryOrder, QuerySelect};
 use sea_orm::{
     sea_query::{ExprTrait, Func},
     ActiveValue::Set,
@@ -8,10 +8,12 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-pub use super::_entities::users::{self, ActiveModel, Column, Entity, Model};
+pub use crate::db::entities::users::{ActiveModel, Column, Entity, Model};
 use crate::{
-    forms::FieldErrors,
-    i18n::{Arg, Lang},
+    counters,
+    db::{DbResult, Unique},
+    forms::{FieldErrors, Value},
+    i18n::Lang,
     passwords,
     text::has_forbidden_chars,
 };
@@ -110,33 +112,27 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn find_by_username(
-        db: &impl ConnectionTrait,
-        name: &str,
-    ) -> ModelResult<Option<Self>> {
+    pub async fn find_by_username(db: &impl ConnectionTrait, name: &str) -> DbResult<Option<Self>> {
         if !valid_username(name) {
             return Ok(None);
         }
-        Ok(Entity::find()
+        Entity::find()
             .filter(Expr::expr(Func::lower(Expr::col(Column::Username))).eq(name.to_lowercase()))
             .filter(Column::DeletedAt.is_null())
             .one(db)
-            .await?)
+            .await
     }
 
     /// Finds a live account by e-mail (case-insensitive).
     ///
     /// # Errors
     /// On database errors.
-    pub async fn find_by_email(
-        db: &impl ConnectionTrait,
-        email: &str,
-    ) -> ModelResult<Option<Self>> {
-        Ok(Entity::find()
+    pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> DbResult<Option<Self>> {
+        Entity::find()
             .filter(Column::Email.eq(normalize_email(email)))
             .filter(Column::DeletedAt.is_null())
             .one(db)
-            .await?)
+            .await
     }
 
     /// Finds the account a login form names: an e-mail when it contains `@`,
@@ -145,10 +141,7 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn find_by_login(
-        db: &impl ConnectionTrait,
-        login: &str,
-    ) -> ModelResult<Option<Self>> {
+    pub async fn find_by_login(db: &impl ConnectionTrait, login: &str) -> DbResult<Option<Self>> {
         let login = login.trim();
         if login.contains('@') {
             Self::find_by_email(db, login).await
@@ -157,28 +150,32 @@ impl Model {
         }
     }
 
-    /// Finds users by a username or e-mail fragment (admin search).
+    /// Finds users by a username or e-mail fragment (admin search); with
+    /// an empty `term`, the newest accounts.
     ///
     /// # Errors
     /// On database errors.
-    pub async fn search(
-        db: &impl ConnectionTrait,
-        term: &str,
-        limit: u64,
-    ) -> ModelResult<Vec<Self>> {
+    pub async fn search(db: &impl ConnectionTrait, term: &str, limit: u64) -> DbResult<Vec<Self>> {
         let term = term.trim().to_lowercase();
+        if term.is_empty() {
+            return Entity::find()
+                .order_by_desc(Column::Id)
+                .limit(limit)
+                .all(db)
+                .await;
+        }
         // LIKE wildcards are dropped rather than escaped: SQLite has no
         // default escape character
         let like = format!("%{}%", term.replace(['\\', '%', '_'], ""));
         let cond = Condition::any()
             .add(Expr::expr(Func::lower(Expr::col(Column::Username))).like(like.clone()))
             .add(Column::Email.like(like));
-        Ok(Entity::find()
+        Entity::find()
             .filter(cond)
             .order_by_asc(Column::Username)
             .limit(limit)
             .all(db)
-            .await?)
+            .await
     }
 }
 
@@ -197,47 +194,62 @@ pub struct RegisterParams {
 }
 
 impl RegisterParams {
-    /// Checks every field; messages are in `lang`.
+    /// Checks every field.
     #[must_use]
-    pub fn validate(&self, lang: Lang) -> FieldErrors {
+    pub fn validate(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
         let username = self.username.trim();
         if username.is_empty() {
-            errors.add(lang, "username", "error-required");
+            errors.add("username", "error-required");
         } else if username.contains('@') {
-            errors.add(lang, "username", "error-username-email");
+            errors.add("username", "error-username-email");
         } else if !valid_username(username) {
-            errors.add_args(
-                lang,
+            errors.add_with(
                 "username",
                 "error-username-format",
-                &[("min", Arg::Num(3)), ("max", Arg::Num(32))],
+                vec![("min", Value::Num(3)), ("max", Value::Num(32))],
             );
         }
         let email = normalize_email(&self.email);
         if email.is_empty() {
-            errors.add(lang, "email", "error-required");
+            errors.add("email", "error-required");
         } else if email.len() > 254
             || has_forbidden_chars(&email, false)
             || !validator::ValidateEmail::validate_email(&email)
         {
-            errors.add(lang, "email", "error-email-invalid");
+            errors.add("email", "error-email-invalid");
         }
-        if let Err(weak) = passwords::check_policy(&self.password, username, &email) {
-            errors.add_args(
-                lang,
-                "password",
-                weak.key(),
-                &[
-                    ("min", Arg::Num(passwords::MIN_LEN as i64)),
-                    ("max", Arg::Num(passwords::MAX_LEN as i64)),
-                ],
-            );
-        }
-        if self.password != self.password_confirm {
-            errors.add(lang, "password_confirm", "error-password-mismatch");
-        }
+        check_new_password(
+            &mut errors,
+            ("password", "password_confirm"),
+            (&self.password, &self.password_confirm),
+            (username, &email),
+        );
         errors
+    }
+}
+
+/// Checks a new password and its confirmation for `username` / `email`
+/// (registration, reset and change share the rules); problems go to
+/// `fields.0` and `fields.1`.
+pub fn check_new_password(
+    errors: &mut FieldErrors,
+    fields: (&str, &str),
+    (password, confirm): (&str, &str),
+    (username, email): (&str, &str),
+) {
+    if let Err(weak) = passwords::check_policy(password, username, email) {
+        errors.add_with(
+            fields.0,
+            weak.key(),
+            vec![
+                ("min", passwords::MIN_LEN.into()),
+                ("max", passwords::MAX_LEN.into()),
+            ],
+        );
+    }
+    if password != confirm {
+        errors.add(fields.1, "error-password-mismatch");
     }
 }
 
@@ -251,23 +263,29 @@ pub enum Registered {
     AddressTaken,
 }
 
-/// Why a registration failed after validation.
-#[derive(Debug)]
-pub enum RegisterError {
-    /// Usernames are public, so saying it is taken reveals nothing.
+/// Why the users module refused something.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Usernames are public, so saying one is taken reveals nothing.
+    #[error("the username is taken")]
     UsernameTaken,
-    Other(Error),
+    #[error(transparent)]
+    Password(#[from] crate::passwords::Error),
+    #[error("storing the avatar: {0}")]
+    Storage(#[from] loco_rs::storage::StorageError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
 }
 
-impl From<sea_orm::DbErr> for RegisterError {
-    fn from(err: sea_orm::DbErr) -> Self {
-        Self::Other(err.into())
-    }
-}
-
-/// The unique indexes of `users`, by the names each database reports.
-const USERNAME_INDEX: &str = "users_username_lower";
-const EMAIL_INDEX: &[&str] = &["users_email", "users.email"];
+/// The unique indexes of `users`.
+const USERNAME_INDEX: Unique = Unique {
+    name: "users_username_lower",
+    sqlite: "users_username_lower",
+};
+const EMAIL_INDEX: Unique = Unique {
+    name: "users_email",
+    sqlite: "users.email",
+};
 
 impl ActiveModel {
     /// Creates an account (role `user`, reputation 1) from validated input,
@@ -282,10 +300,8 @@ impl ActiveModel {
         params: &RegisterParams,
         lang: Lang,
         confirmed: bool,
-    ) -> Result<Registered, RegisterError> {
-        let hash = passwords::hash(&params.password)
-            .await
-            .map_err(RegisterError::Other)?;
+    ) -> Result<Registered, Error> {
+        let hash = passwords::hash(&params.password).await?;
         let now = Utc::now().fixed_offset();
         let email = normalize_email(&params.email);
         let user = Self {
@@ -307,40 +323,32 @@ impl ActiveModel {
             Ok(model) => {
                 // the member count grows when an account is confirmed
                 if confirmed {
-                    super::counters::add(&txn, super::counters::USERS, 1).await?;
+                    counters::add(&txn, counters::USERS, 1).await?;
                 } else {
-                    let job = crate::workers::ConfirmRequest {
-                        user_id: model.id,
-                        lang,
-                    };
-                    crate::jobs::enqueue(&txn, crate::workers::CONFIRM, &job).await?;
+                    super::jobs::confirm(&txn, model.id, lang).await?;
                 }
                 txn.commit().await?;
                 Ok(Registered::New(Box::new(model)))
             }
             Err(err) => {
                 txn.rollback().await?;
-                let Some(index) = crate::db::violated_unique(&err) else {
-                    return Err(RegisterError::Other(err.into()));
-                };
+                if crate::db::violated_unique(&err).is_none() {
+                    return Err(err.into());
+                }
                 // Which index a database reports when both are taken differs
                 // (SQLite checks the newest first): the username is asked
                 // about on its own, so a taken address can never show
                 // through as "username taken" or the other way round.
                 let username = params.username.trim();
-                if index == USERNAME_INDEX
-                    || Model::find_by_username(db, username)
-                        .await
-                        .map_err(|e| RegisterError::Other(e.into()))?
-                        .is_some()
+                if USERNAME_INDEX.violated_by(&err)
+                    || Model::find_by_username(db, username).await?.is_some()
                 {
-                    return Err(RegisterError::UsernameTaken);
+                    return Err(Error::UsernameTaken);
                 }
-                if !EMAIL_INDEX.contains(&index.as_str()) {
-                    return Err(RegisterError::Other(err.into()));
+                if !EMAIL_INDEX.violated_by(&err) {
+                    return Err(err.into());
                 }
-                let job = crate::workers::AddressTaken { email };
-                crate::jobs::enqueue(db, crate::workers::ADDRESS_TAKEN, &job).await?;
+                super::jobs::address_taken(db, email).await?;
                 Ok(Registered::AddressTaken)
             }
         }
@@ -353,7 +361,7 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn confirm_email(db: &impl ConnectionTrait, user_id: i64) -> ModelResult<()> {
+    pub async fn confirm_email(db: &impl ConnectionTrait, user_id: i64) -> DbResult<()> {
         let now = Utc::now().fixed_offset();
         let changed = Entity::update_many()
             .col_expr(Column::EmailConfirmedAt, Expr::value(now))
@@ -363,7 +371,7 @@ impl Model {
             .await?
             .rows_affected;
         if changed == 1 {
-            super::counters::add(db, super::counters::USERS, 1).await?;
+            counters::add(db, counters::USERS, 1).await?;
         }
         Ok(())
     }
@@ -374,7 +382,7 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn find_public(db: &impl ConnectionTrait, name: &str) -> ModelResult<Option<Self>> {
+    pub async fn find_public(db: &impl ConnectionTrait, name: &str) -> DbResult<Option<Self>> {
         Ok(Self::find_by_username(db, name)
             .await?
             .filter(|u| u.email_confirmed_at.is_some()))
@@ -390,7 +398,7 @@ impl Model {
         txn: &impl ConnectionTrait,
         user_id: i64,
         hash: String,
-    ) -> ModelResult<()> {
+    ) -> DbResult<()> {
         Entity::update_many()
             .col_expr(Column::PasswordHash, Expr::value(hash))
             .col_expr(Column::UpdatedAt, Expr::value(Utc::now().fixed_offset()))
@@ -398,8 +406,7 @@ impl Model {
             .exec(txn)
             .await?;
         Self::end_sessions(txn, user_id).await?;
-        super::account_tokens::revoke_all(txn, user_id, super::account_tokens::Purpose::Reset)
-            .await?;
+        super::tokens::revoke_all(txn, user_id, super::tokens::Purpose::Reset).await?;
         Ok(())
     }
 
@@ -408,9 +415,9 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn end_sessions(db: &impl ConnectionTrait, user_id: i64) -> ModelResult<()> {
+    pub async fn end_sessions(db: &impl ConnectionTrait, user_id: i64) -> DbResult<()> {
         Self::bump_session_version(db, user_id).await?;
-        crate::web::session_store::DbSessionStore::delete_for_user(db, user_id, None).await?;
+        super::sessions::delete_for_user(db, user_id, None).await?;
         Ok(())
     }
 
@@ -418,7 +425,7 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn set_lang(db: &impl ConnectionTrait, user_id: i64, lang: Lang) -> ModelResult<()> {
+    pub async fn set_lang(db: &impl ConnectionTrait, user_id: i64, lang: Lang) -> DbResult<()> {
         Entity::update_many()
             .col_expr(Column::Lang, Expr::value(lang.code()))
             .filter(Column::Id.eq(user_id))
@@ -428,19 +435,26 @@ impl Model {
         Ok(())
     }
 
+    /// An account by id, deleted or not (a deleted author still has a
+    /// name on old posts).
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn find_by_id_any(db: &impl ConnectionTrait, id: i64) -> DbResult<Option<Self>> {
+        Entity::find_by_id(id).one(db).await
+    }
+
     /// A live (not deleted) account by id.
     ///
     /// # Errors
     /// On database errors.
-    pub async fn find_live(db: &impl ConnectionTrait, id: i64) -> ModelResult<Option<Self>> {
-        Ok(Entity::find_by_id(id)
+    pub async fn find_live(db: &impl ConnectionTrait, id: i64) -> DbResult<Option<Self>> {
+        Entity::find_by_id(id)
             .filter(Column::DeletedAt.is_null())
             .one(db)
-            .await?)
+            .await
     }
 }
-
-impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
     /// Ends every session of the user on their next request: sessions store
@@ -449,7 +463,7 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn bump_session_version(db: &impl ConnectionTrait, user_id: i64) -> ModelResult<i32> {
+    pub async fn bump_session_version(db: &impl ConnectionTrait, user_id: i64) -> DbResult<i32> {
         Entity::update_many()
             .col_expr(
                 Column::SessionVersion,
@@ -462,7 +476,7 @@ impl Model {
         let user = Entity::find_by_id(user_id)
             .one(db)
             .await?
-            .ok_or(ModelError::EntityNotFound)?;
+            .ok_or_else(|| DbErr::RecordNotFound("user".into()))?;
         Ok(user.session_version)
     }
 }
@@ -472,8 +486,8 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn top(db: &impl ConnectionTrait, n: u64) -> ModelResult<Vec<Self>> {
-        Ok(Entity::find()
+    pub async fn top(db: &impl ConnectionTrait, n: u64) -> DbResult<Vec<Self>> {
+        Entity::find()
             .filter(Column::DeletedAt.is_null())
             .filter(Column::EmailConfirmedAt.is_not_null())
             .order_by_desc(Column::Reputation)
@@ -481,7 +495,7 @@ impl Model {
             .order_by_asc(Column::Id)
             .limit(n)
             .all(db)
-            .await?)
+            .await
     }
 }
 
@@ -499,7 +513,7 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn activity(&self, db: &impl ConnectionTrait) -> ModelResult<ActivityCounts> {
+    pub async fn activity(&self, db: &impl ConnectionTrait) -> DbResult<ActivityCounts> {
         let mut q = crate::db::Sql::new(
             "SELECT (SELECT COUNT(*) FROM questions WHERE user_id = ? AND deleted_at IS NULL) AS questions, \
              (SELECT COUNT(*) FROM answers WHERE user_id = ? AND deleted_at IS NULL) AS answers, \
@@ -513,19 +527,5 @@ impl Model {
                 .await?
                 .unwrap_or_default(),
         )
-    }
-}
-
-impl Model {
-    /// How many unexpired sessions the user has.
-    ///
-    /// # Errors
-    /// On database errors.
-    pub async fn live_sessions(&self, db: &impl ConnectionTrait) -> ModelResult<u64> {
-        Ok(super::_entities::sessions::Entity::find()
-            .filter(super::_entities::sessions::Column::UserId.eq(self.id))
-            .filter(super::_entities::sessions::Column::ExpiryDate.gt(Utc::now().timestamp()))
-            .count(db)
-            .await?)
     }
 }

@@ -8,7 +8,7 @@ use loco_rs::prelude::*;
 use crate::web::error::{AppError, Result};
 use serde::Deserialize;
 
-use crate::{i18n::Lang, models::users, text::safe_local_path, web::MaybeUser};
+use crate::{i18n::Lang, text::safe_local_path, users, web::MaybeUser};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

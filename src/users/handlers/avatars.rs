@@ -10,7 +10,7 @@ use loco_rs::prelude::*;
 
 use crate::web::error::Result;
 
-use crate::avatars;
+use crate::users::avatars;
 
 #[debug_handler]
 async fn show(State(ctx): State<AppContext>, Path(name): Path<String>) -> Result<Response> {

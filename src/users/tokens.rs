@@ -3,11 +3,12 @@
 //! is stored, so a copy of the table cannot be used to act for anyone.
 use base64::Engine;
 use chrono::{Duration, Utc};
-use loco_rs::prelude::*;
+use sea_orm::entity::prelude::*;
 use sea_orm::ActiveValue::Set;
 use sha2::{Digest, Sha256};
 
-pub use super::_entities::account_tokens::{self, ActiveModel, Column, Entity, Model};
+pub use crate::db::entities::account_tokens::{ActiveModel, Column, Entity, Model};
+use crate::db::DbResult;
 
 /// What a link is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +53,7 @@ impl Model {
         db: &impl ConnectionTrait,
         user_id: i64,
         purpose: Purpose,
-    ) -> ModelResult<String> {
+    ) -> DbResult<String> {
         let bytes: [u8; 32] = rand::random();
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         let now = Utc::now().fixed_offset();
@@ -78,18 +79,18 @@ impl Model {
         db: &impl ConnectionTrait,
         token: &str,
         purpose: Purpose,
-    ) -> ModelResult<Option<Self>> {
+    ) -> DbResult<Option<Self>> {
         if token.is_empty() || token.len() > 100 {
             return Ok(None);
         }
         let now = Utc::now().fixed_offset();
-        Ok(Entity::find()
+        Entity::find()
             .filter(Column::TokenHash.eq(digest(token)))
             .filter(Column::Purpose.eq(purpose.as_str()))
             .filter(Column::UsedAt.is_null())
             .filter(Column::ExpiresAt.gt(now))
             .one(db)
-            .await?)
+            .await
     }
 
     /// Marks the link used. Returns false when a concurrent request used it
@@ -97,7 +98,7 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn consume(&self, db: &impl ConnectionTrait) -> ModelResult<bool> {
+    pub async fn consume(&self, db: &impl ConnectionTrait) -> DbResult<bool> {
         let now = Utc::now().fixed_offset();
         let res = Entity::update_many()
             .col_expr(Column::UsedAt, Expr::value(now))
@@ -130,5 +131,3 @@ pub async fn revoke_all(
         .await?
         .rows_affected)
 }
-
-impl ActiveModelBehavior for ActiveModel {}
