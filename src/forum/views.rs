@@ -1,79 +1,27 @@
-//! Question lists, the question page and the ask/edit forms.
+//! The forum's pages: the home page, question lists, the question page,
+//! the ask/edit forms, the answer form and the tag list.
 use axum::http::StatusCode;
 use loco_rs::prelude::*;
-
-use crate::web::error::Result;
 use serde::Serialize;
 
-use super::shared::{url_with, AuthorView, Pager, TagView};
-use crate::{
-    forms::FieldErrors,
-    models::{
-        answers::AnswerRow,
-        questions::{self, ListPage, QuestionParams, QuestionRow, Sort},
-    },
-    web::{CurrentUser, Page},
+use super::{
+    answers::AnswerRow,
+    questions::{self, ListPage, PageData, QuestionParams, Sort},
+    tags::TagLink,
+    QuestionSummary,
 };
-
-/// A row of a question list.
-#[derive(Debug, Serialize)]
-pub struct QuestionItem {
-    pub id: i64,
-    pub url: String,
-    pub title: String,
-    pub excerpt: String,
-    pub score: i32,
-    pub answer_count: i32,
-    pub solved: bool,
-    pub tags: Vec<TagView>,
-    pub author: AuthorView,
-    pub created_ts: i64,
-    pub activity_ts: i64,
-}
-
-impl QuestionItem {
-    #[must_use]
-    pub fn new(row: &QuestionRow, tags: &[String]) -> Self {
-        Self {
-            id: row.id,
-            url: format!("/questions/{}/{}", row.id, row.slug),
-            title: row.title.clone(),
-            excerpt: row.excerpt.clone(),
-            score: row.score,
-            answer_count: row.answer_count,
-            solved: row.accepted_answer_id.is_some(),
-            tags: TagView::list(tags),
-            author: AuthorView::new(
-                &row.author_name,
-                row.author_reputation,
-                row.author_avatar.as_deref(),
-            ),
-            created_ts: row.created_at.timestamp(),
-            activity_ts: row.last_activity_at.timestamp(),
-        }
-    }
-
-    #[must_use]
-    pub fn list(page: &ListPage) -> Vec<Self> {
-        page.rows
-            .iter()
-            .map(|(row, tags)| Self::new(row, tags))
-            .collect()
-    }
-}
-
-/// The vote widget's state for one post.
-#[derive(Debug, Clone, Serialize)]
-pub struct VoteView {
-    pub action: String,
-    pub score: i32,
-    pub up: i32,
-    pub down: i32,
-    /// "up", "down" or "" for the viewer's own vote.
-    pub mine: String,
-    /// False for the author's own post, deleted or locked posts, anonymous.
-    pub can_vote: bool,
-}
+use crate::{
+    counters,
+    forms::FieldErrors,
+    reviews::ReviewSummary,
+    users::Author,
+    votes,
+    web::{
+        error::Result,
+        present::{url_with, Pager, VoteView},
+        CurrentUser, Page,
+    },
+};
 
 /// A question on its page.
 #[derive(Debug, Serialize)]
@@ -82,8 +30,8 @@ pub struct QuestionView {
     pub url: String,
     pub title: String,
     pub body_html: String,
-    pub tags: Vec<TagView>,
-    pub author: AuthorView,
+    pub tags: Vec<TagLink>,
+    pub author: Author,
     pub created_ts: i64,
     pub edited_ts: Option<i64>,
     pub answer_count: i32,
@@ -103,7 +51,7 @@ pub struct AnswerView {
     pub body_html: String,
     pub accepted: bool,
     pub deleted: bool,
-    pub author: AuthorView,
+    pub author: Author,
     pub created_ts: i64,
     pub edited_ts: Option<i64>,
     pub can_edit: bool,
@@ -127,7 +75,7 @@ impl AnswerView {
             body_html: row.body_html.clone(),
             accepted: row.is_accepted,
             deleted: row.deleted_at.is_some(),
-            author: AuthorView::new(
+            author: Author::new(
                 &row.author_name,
                 row.author_reputation,
                 row.author_avatar.as_deref(),
@@ -156,7 +104,7 @@ impl QuestionView {
     #[must_use]
     pub fn new(
         q: &questions::Model,
-        author: &AuthorView,
+        author: &Author,
         tags: &[String],
         viewer: Option<&CurrentUser>,
         mine: &str,
@@ -167,7 +115,7 @@ impl QuestionView {
             url: q.url(),
             title: q.title.clone(),
             body_html: q.body_html.clone(),
-            tags: TagView::list(tags),
+            tags: TagLink::list(tags),
             author: author.clone(),
             created_ts: q.created_at.timestamp(),
             edited_ts: q.edited_at.map(|t| t.timestamp()),
@@ -176,7 +124,7 @@ impl QuestionView {
             locked: q.is_locked(),
             deleted: q.is_deleted(),
             is_owner,
-            can_edit: viewer.is_some_and(|v| q.can_edit(v)),
+            can_edit: viewer.is_some_and(|v| q.can_edit(v.actor())),
             can_flag: viewer.is_some_and(|v| v.may_flag) && !is_owner && !q.is_deleted(),
             vote: VoteView {
                 action: format!("/questions/{}/vote", q.id),
@@ -248,7 +196,7 @@ pub fn index(
         v,
         "questions/index.html",
         data!({
-            "questions": QuestionItem::list(list),
+            "questions": &list.rows,
             "total": list.total,
             "capped": list.capped,
             "pager": pager,
@@ -274,7 +222,12 @@ pub fn form(
         v,
         status,
         "questions/form.html",
-        data!({ "action": action, "form": form, "errors": errors, "editing_url": editing }),
+        data!({
+            "action": action,
+            "form": form,
+            "errors": errors.translate(page.lang()),
+            "editing_url": editing,
+        }),
     )
 }
 
@@ -283,12 +236,26 @@ pub fn form(
 pub fn show(
     v: &TeraView,
     page: &Page,
-    question: &QuestionView,
-    answers: &[AnswerView],
+    q: &questions::Model,
+    data: &PageData,
     answer_form: &str,
     errors: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response> {
+    let viewer = page.user();
+    let mine = |kind: i16, id: i64| data.mine.get(&(kind, id)).copied().unwrap_or("");
+    let question = QuestionView::new(
+        q,
+        &data.author,
+        &data.tags,
+        viewer,
+        mine(votes::QUESTION, q.id),
+    );
+    let answers: Vec<AnswerView> = data
+        .answers
+        .iter()
+        .map(|a| AnswerView::new(a, q, viewer, mine(votes::ANSWER, a.id)))
+        .collect();
     page.render_status(
         v,
         status,
@@ -297,7 +264,83 @@ pub fn show(
             "question": question,
             "answers": answers,
             "answer_form": { "body": answer_form },
-            "errors": errors,
+            "errors": errors.translate(page.lang()),
+        }),
+    )
+}
+
+/// The home page.
+///
+/// # Errors
+/// When the template fails to render.
+pub fn home(
+    v: &TeraView,
+    page: &Page,
+    questions: &[QuestionSummary],
+    reviews: &[ReviewSummary],
+    top: &[Author],
+    stats: &std::collections::HashMap<String, i64>,
+) -> Result<Response> {
+    let stat = |name: &str| stats.get(name).copied().unwrap_or(0);
+    page.render(
+        v,
+        "home/index.html",
+        data!({
+            "questions": questions,
+            "reviews": reviews,
+            "top": top,
+            "stats": {
+                "users": stat(counters::USERS),
+                "questions": stat(counters::QUESTIONS),
+                "answers": stat(counters::ANSWERS),
+                "solved": stat(counters::SOLVED),
+                "reviews": stat(counters::REVIEWS),
+            },
+        }),
+    )
+}
+
+/// The tag list.
+///
+/// # Errors
+/// When the template fails to render.
+pub fn tags(v: &TeraView, page: &Page, tags: &[TagCount], pager: &Pager) -> Result<Response> {
+    page.render(
+        v,
+        "tags/index.html",
+        data!({ "tags": tags, "pager": pager }),
+    )
+}
+
+/// A tag with its question count, for the tag list.
+#[derive(Debug, Serialize)]
+pub struct TagCount {
+    pub name: String,
+    pub url: String,
+    pub count: i32,
+}
+
+/// The edit form of an answer.
+///
+/// # Errors
+/// When the template fails to render.
+pub fn answer_form(
+    v: &TeraView,
+    page: &Page,
+    (answer_id, question): (i64, &questions::Model),
+    body: &str,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Result<Response> {
+    page.render_status(
+        v,
+        status,
+        "answers/edit.html",
+        data!({
+            "action": format!("/answers/{answer_id}/edit"),
+            "question": { "title": question.title, "url": question.url() },
+            "form": { "body": body },
+            "errors": errors.translate(page.lang()),
         }),
     )
 }

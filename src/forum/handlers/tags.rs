@@ -2,17 +2,20 @@
 use axum::{debug_handler, extract::Query};
 use loco_rs::prelude::*;
 
-use crate::web::error::Result;
 use serde::Deserialize;
 
+use super::questions::ListQuery;
 use crate::{
-    controllers::questions::ListQuery,
-    models::{questions, tags},
-    views::{
-        self,
-        shared::{parse_page, url_with, Pager, TagView},
+    forum::{
+        questions,
+        tags::{self, TagLink},
+        views::{self, TagCount},
     },
-    web::Page,
+    web::{
+        error::{AppError, Result},
+        present::{parse_page, url_with, Pager},
+        Page,
+    },
 };
 
 const PER_PAGE: u64 = 60;
@@ -33,18 +36,18 @@ async fn index(
     let n = parse_page(q.page.as_deref()).min(1_000);
     let rows = tags::popular(&ctx.db, (n - 1) * PER_PAGE, PER_PAGE + 1).await?;
     let has_next = rows.len() as u64 > PER_PAGE;
-    let items: Vec<serde_json::Value> = rows
-        .iter()
+    let items: Vec<TagCount> = rows
+        .into_iter()
         .take(PER_PAGE as usize)
-        .map(|t| data!({ "name": t.name, "url": TagView::new(&t.name).url, "count": t.question_count }))
+        .map(|t| TagCount {
+            url: t.url(),
+            name: t.name,
+            count: t.question_count,
+        })
         .collect();
     let pages = if has_next { n + 1 } else { n };
     let pager = Pager::new(n, pages, |p| url_with("/tags", &[("page", &p.to_string())]));
-    page.render(
-        &v,
-        "tags/index.html",
-        data!({ "tags": items, "pager": pager }),
-    )
+    views::tags(&v, &page, &items, &pager)
 }
 
 #[debug_handler]
@@ -57,22 +60,18 @@ async fn show(
 ) -> Result<Response> {
     let name = name.to_lowercase();
     if !tags::valid_name(&name) {
-        return page.not_found(&v);
+        return Err(AppError::not_found());
     }
-    let Some(tag) = tags::Entity::find()
-        .filter(tags::Column::Name.eq(&name))
-        .one(&ctx.db)
-        .await?
-    else {
-        return page.not_found(&v);
+    let Some(tag) = tags::find_by_name(&ctx.db, &name).await? else {
+        return Err(AppError::not_found());
     };
     let (mut filter, mut state) = q.filter();
     filter.tag = Some(tag.name.clone());
     state.tag = String::new();
-    let base = TagView::new(&tag.name).url;
+    let base = TagLink::new(&tag.name).url;
     let list = questions::list(&ctx.db, &filter).await?;
     let info = data!({ "name": tag.name, "count": tag.question_count });
-    views::questions::index(&v, &page, &base, &state, &list, Some(info))
+    views::index(&v, &page, &base, &state, &list, Some(info))
 }
 
 pub fn routes() -> Routes {

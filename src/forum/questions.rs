@@ -1,28 +1,25 @@
 //! Questions: validation, create, edit, soft delete, lookups.
 //! Listing and search live in `questions/listing.rs`.
 use chrono::Utc;
-use loco_rs::prelude::*;
+use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, DatabaseTransaction, FromQueryResult};
 use serde::{Deserialize, Serialize};
 
-pub use super::_entities::questions::{self, ActiveModel, Column, Entity, Model};
-use super::{counters, tags};
+use super::tags;
+pub use crate::db::entities::questions::{self, ActiveModel, Column, Entity, Model};
 use crate::{
-    forms::FieldErrors,
-    i18n::{Arg, Lang},
-    markdown::{self, MarkdownError},
-    search,
-    text::{excerpt, has_forbidden_chars, normalize_newlines, slugify},
-    web::CurrentUser,
+    audit::{self, Action, Subject},
+    counters,
+    db::DbResult,
+    forms::{check_body, check_title, FieldErrors, Value},
+    markdown, search,
+    text::{excerpt, normalize_newlines, slugify},
+    users::{Actor, Author},
+    votes,
 };
 
 mod listing;
-pub use listing::{list, ListFilter, ListPage, QuestionRow, Sort, PER_PAGE};
-
-pub const TITLE_MIN: usize = 10;
-pub const TITLE_MAX: usize = 150;
-pub const BODY_MIN: usize = 20;
-pub const BODY_MAX: usize = 30_000;
+pub use listing::{list, ListFilter, ListPage, QuestionSummary, Sort, PER_PAGE};
 
 /// The ask/edit form as typed.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -46,83 +43,24 @@ pub struct ValidQuestion {
     pub tags: Vec<String>,
 }
 
-/// Checks a markdown body (shared by questions, answers and reviews) and
-/// renders it; errors go to `field`.
-pub fn check_body(lang: Lang, field: &str, body: &str, errors: &mut FieldErrors) -> Option<String> {
-    let len = body.trim().chars().count();
-    if len == 0 {
-        errors.add(lang, field, "error-required");
-        return None;
-    }
-    if len < BODY_MIN || body.chars().count() > BODY_MAX {
-        errors.add_args(
-            lang,
-            field,
-            "error-length",
-            &[
-                ("min", Arg::Num(BODY_MIN as i64)),
-                ("max", Arg::Num(BODY_MAX as i64)),
-            ],
-        );
-        return None;
-    }
-    if has_forbidden_chars(body, true) {
-        errors.add(lang, field, "error-control-chars");
-        return None;
-    }
-    match markdown::render(body) {
-        Ok(html) => Some(html),
-        Err(MarkdownError::TooDeep) => {
-            errors.add_args(
-                lang,
-                field,
-                "error-too-deep",
-                &[("max", Arg::Num(markdown::MAX_DEPTH as i64))],
-            );
-            None
-        }
-    }
-}
-
-/// Checks a one-line title.
-pub fn check_title(lang: Lang, field: &str, title: &str, errors: &mut FieldErrors) {
-    let len = title.chars().count();
-    if len == 0 {
-        errors.add(lang, field, "error-required");
-    } else if !(TITLE_MIN..=TITLE_MAX).contains(&len) {
-        errors.add_args(
-            lang,
-            field,
-            "error-length",
-            &[
-                ("min", Arg::Num(TITLE_MIN as i64)),
-                ("max", Arg::Num(TITLE_MAX as i64)),
-            ],
-        );
-    } else if has_forbidden_chars(title, false) {
-        errors.add(lang, field, "error-control-chars");
-    }
-}
-
 impl QuestionParams {
     /// Validates every field and renders the body.
     ///
     /// # Errors
-    /// A message per invalid field, in `lang`.
-    pub fn validate(&self, lang: Lang) -> Result<ValidQuestion, FieldErrors> {
+    /// A message per invalid field.
+    pub fn validate(&self) -> Result<ValidQuestion, FieldErrors> {
         let mut errors = FieldErrors::new();
         let title = self.title.trim().to_string();
-        check_title(lang, "title", &title, &mut errors);
+        check_title("title", &title, &mut errors);
         let body = normalize_newlines(&self.body);
-        let body_html = check_body(lang, "body", &body, &mut errors);
+        let body_html = check_body("body", &body, &mut errors);
         let tags = match tags::parse(&self.tags) {
             Ok(tags) => Some(tags),
             Err(err) => {
-                errors.add_args(
-                    lang,
+                errors.add_with(
                     "tags",
                     err.key(),
-                    &[("max", Arg::Num(tags::MAX_TAGS as i64))],
+                    vec![("max", Value::Num(tags::MAX_TAGS as i64))],
                 );
                 None
             }
@@ -158,7 +96,7 @@ impl Model {
 
     /// Owners edit their own live, unlocked questions; staff edit anything.
     #[must_use]
-    pub fn can_edit(&self, user: &CurrentUser) -> bool {
+    pub fn can_edit(&self, user: &Actor) -> bool {
         user.is_staff() || (user.id == self.user_id && !self.is_locked() && !self.is_deleted())
     }
 
@@ -166,11 +104,11 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn find_live(db: &impl ConnectionTrait, id: i64) -> ModelResult<Option<Self>> {
-        Ok(Entity::find_by_id(id)
+    pub async fn find_live(db: &impl ConnectionTrait, id: i64) -> DbResult<Option<Self>> {
+        Entity::find_by_id(id)
             .filter(Column::DeletedAt.is_null())
             .one(db)
-            .await?)
+            .await
     }
 
     /// Creates a question with its tags, search document and counters.
@@ -181,7 +119,7 @@ impl Model {
         db: &DatabaseConnection,
         author_id: i64,
         q: ValidQuestion,
-    ) -> ModelResult<Self> {
+    ) -> DbResult<Self> {
         let txn = crate::db::write_txn(db).await?;
         let now = Utc::now().fixed_offset();
         let question = ActiveModel {
@@ -221,7 +159,7 @@ impl Model {
         db: &DatabaseConnection,
         editor_id: i64,
         q: ValidQuestion,
-    ) -> ModelResult<Self> {
+    ) -> DbResult<Self> {
         let txn = crate::db::write_txn(db).await?;
         let current_tags = tags::of_question(&txn, self.id).await?;
         let mut old_names: Vec<&str> = current_tags.iter().map(|t| t.name.as_str()).collect();
@@ -261,9 +199,9 @@ impl Model {
         active.updated_at = Set(now);
         let question = active.update(&txn).await?;
         search::reindex_question(&txn, id).await?;
-        super::audit::record_unless_author(
+        audit::record_unless_author(
             &txn,
-            &super::audit::Entry::new(editor_id, "post.edit", "question", id),
+            &audit::Entry::new(editor_id, Action::PostEdit, Subject::Question, id),
             question.user_id,
         )
         .await?;
@@ -277,14 +215,130 @@ impl Model {
     ///
     /// # Errors
     /// On database errors.
-    pub async fn lock(txn: &DatabaseTransaction, id: i64) -> ModelResult<Option<Self>> {
+    pub async fn lock(txn: &DatabaseTransaction, id: i64) -> DbResult<Option<Self>> {
         let mut q = crate::db::Sql::new("SELECT * FROM questions WHERE id = ?");
         q.push_bind("", [sea_orm::Value::from(id)]);
         q.push(crate::db::for_update(txn.get_database_backend()));
-        Ok(Self::find_by_statement(q.build(txn.get_database_backend()))
+        Self::find_by_statement(q.build(txn.get_database_backend()))
             .one(txn)
-            .await?)
+            .await
     }
+}
+
+/// Everything the question page shows, read in a constant number of
+/// queries: the question's author and tags, its answers with their
+/// authors, and the viewer's votes on all of them.
+#[derive(Debug, Clone)]
+pub struct PageData {
+    pub author: Author,
+    pub tags: Vec<String>,
+    pub answers: Vec<super::answers::AnswerRow>,
+    /// The viewer's votes: (kind, id) → "up" / "down".
+    pub mine: std::collections::HashMap<(i16, i64), &'static str>,
+}
+
+impl Model {
+    /// The question `id` as `viewer` may see it: deleted questions only for
+    /// staff.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn find_visible(
+        db: &impl ConnectionTrait,
+        id: i64,
+        viewer: Option<&Actor>,
+    ) -> DbResult<Option<Self>> {
+        let question = Entity::find_by_id(id).one(db).await?;
+        Ok(question.filter(|q| !q.is_deleted() || viewer.is_some_and(Actor::is_staff)))
+    }
+
+    /// The edit form filled with the question as it is.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn form(&self, db: &impl ConnectionTrait) -> DbResult<QuestionParams> {
+        let tags: Vec<String> = tags::of_question(db, self.id)
+            .await?
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        Ok(QuestionParams {
+            title: self.title.clone(),
+            body: self.body.clone(),
+            tags: tags.join(" "),
+        })
+    }
+
+    /// What the question page shows with this question (see [`PageData`]).
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn page(
+        &self,
+        db: &impl ConnectionTrait,
+        viewer: Option<&Actor>,
+    ) -> DbResult<PageData> {
+        let author = crate::users::Model::find_by_id_any(db, self.user_id)
+            .await?
+            .map_or_else(|| Author::new("?", 0, None), |u| Author::of(&u));
+        let tags = tags::of_question(db, self.id)
+            .await?
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        let staff = viewer.is_some_and(Actor::is_staff);
+        let answers = super::answers::Model::for_question(db, self.id, staff).await?;
+        let mut targets = vec![(votes::QUESTION, self.id)];
+        targets.extend(answers.iter().map(|r| (votes::ANSWER, r.id)));
+        let mine = votes::viewer_votes(db, viewer.map(|v| v.id), &targets).await?;
+        Ok(PageData {
+            author,
+            tags,
+            answers,
+            mine,
+        })
+    }
+}
+
+/// The latest live questions (first page, no count), for the home page.
+///
+/// # Errors
+/// On database errors.
+pub async fn latest(db: &impl ConnectionTrait, limit: u64) -> DbResult<Vec<QuestionSummary>> {
+    let page = list(
+        db,
+        &ListFilter {
+            page: 1,
+            per_page: Some(limit),
+            latest_only: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(page.rows)
+}
+
+/// The latest live questions of `user_id` (first page, no count).
+///
+/// # Errors
+/// On database errors.
+pub async fn latest_by_user(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    limit: u64,
+) -> DbResult<Vec<QuestionSummary>> {
+    let page = list(
+        db,
+        &ListFilter {
+            user_id: Some(user_id),
+            page: 1,
+            per_page: Some(limit),
+            latest_only: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(page.rows)
 }
 
 /// Soft-deletes (`deleted`) or restores question `id` in its own transaction;
@@ -301,9 +355,9 @@ pub async fn set_visibility(
     actor_id: i64,
     deleted: bool,
     reason: &str,
-) -> ModelResult<bool> {
-    let entry = super::audit::Entry::visibility(actor_id, deleted, "question", id).reason(reason);
-    super::audit::post_visibility(db, &entry, async |txn| {
+) -> DbResult<bool> {
+    let entry = audit::Entry::visibility(actor_id, deleted, Subject::Question, id).reason(reason);
+    audit::post_visibility(db, &entry, async |txn| {
         set_deleted(txn, votes, id, actor_id, deleted).await
     })
     .await
@@ -321,7 +375,7 @@ pub async fn set_deleted(
     id: i64,
     actor_id: i64,
     deleted: bool,
-) -> ModelResult<Option<i64>> {
+) -> DbResult<Option<i64>> {
     let Some(question) = Model::lock(txn, id)
         .await?
         .filter(|q| q.is_deleted() != deleted)
@@ -379,20 +433,20 @@ pub async fn set_locked(
     actor_id: i64,
     locked: bool,
     reason: &str,
-) -> ModelResult<bool> {
+) -> DbResult<bool> {
     let txn = crate::db::write_txn(db).await?;
     let Some(author) = set_locked_in(&txn, id, actor_id, locked).await? else {
         return Ok(false);
     };
     let action = if locked {
-        "question.lock"
+        Action::QuestionLock
     } else {
-        "question.unlock"
+        Action::QuestionUnlock
     };
-    let entry = super::audit::Entry::new(actor_id, action, "question", id)
+    let entry = audit::Entry::new(actor_id, action, Subject::Question, id)
         .user(author)
         .reason(reason);
-    super::audit::record(&txn, &entry).await?;
+    audit::record(&txn, &entry).await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -407,7 +461,7 @@ pub async fn set_locked_in(
     id: i64,
     actor_id: i64,
     locked: bool,
-) -> ModelResult<Option<i64>> {
+) -> DbResult<Option<i64>> {
     let Some(question) = Model::lock(txn, id)
         .await?
         .filter(|q| q.is_locked() != locked)
@@ -423,5 +477,3 @@ pub async fn set_locked_in(
     active.update(txn).await?;
     Ok(Some(author))
 }
-
-impl ActiveModelBehavior for ActiveModel {}

@@ -2,32 +2,25 @@
 use axum::{debug_handler, extract::Query, http::StatusCode, response::Redirect};
 use loco_rs::prelude::*;
 
-use crate::web::error::Result;
 use serde::Deserialize;
 
 use crate::{
     forms::FieldErrors,
-    models::{
-        answers,
+    forum::{
         questions::{self, ListFilter, QuestionParams, Sort},
         tags,
+        views::{self, ListState},
     },
+    limits::{self, PostKind},
     search::SearchQuery,
-    views::{
-        self,
-        questions::{AnswerView, ListState, QuestionView},
-        shared::{parse_page, AuthorView},
-    },
+    settings::Settings,
     votes,
     web::{
-        auth::Member,
+        error::{AppError, Result},
         flash::{self, Kind},
-        CurrentUser, Page,
+        present::parse_page,
+        CurrentUser, Id, Member, Page,
     },
-};
-use crate::{
-    limits::{self, PostKind},
-    settings::Settings,
 };
 
 /// Query string of the list. Values are read leniently: an unknown sort
@@ -82,7 +75,7 @@ async fn index(
 ) -> Result<Response> {
     let (filter, state) = q.filter();
     let list = questions::list(&ctx.db, &filter).await?;
-    views::questions::index(&v, &page, "/questions", &state, &list, None)
+    views::index(&v, &page, "/questions", &state, &list, None)
 }
 
 #[debug_handler]
@@ -91,7 +84,7 @@ async fn new(
     Member(_me): Member,
     page: Page,
 ) -> Result<Response> {
-    views::questions::form(
+    views::form(
         &v,
         &page,
         "/questions",
@@ -110,10 +103,10 @@ async fn create(
     State(ctx): State<AppContext>,
     Form(form): Form<QuestionParams>,
 ) -> Result<Response> {
-    let valid = match form.validate(page.lang()) {
+    let valid = match form.validate() {
         Ok(valid) => valid,
         Err(errors) => {
-            return views::questions::form(
+            return views::form(
                 &v,
                 &page,
                 "/questions",
@@ -125,7 +118,7 @@ async fn create(
         }
     };
     let limits = &Settings::get(&ctx).limits;
-    limits::post(&ctx.db, limits, PostKind::Question, me.poster())
+    limits::post(&ctx.db, limits, PostKind::Question, me.actor().poster())
         .await?
         .ok()?;
     let question = questions::Model::create(&ctx.db, me.id, valid).await?;
@@ -136,88 +129,46 @@ async fn create(
     ))
 }
 
-/// Parses an id from the path; anything else is "not found".
-pub fn parse_id(raw: &str) -> Option<i64> {
-    raw.parse::<i64>().ok().filter(|id| *id > 0)
-}
-
-/// Everything the question page shows, in a constant number of queries:
-/// the question with its author, its tags, the answers with their authors,
-/// and the viewer's votes.
-pub async fn load_page(
+/// The question page: the question and its answers, as the viewer sees
+/// them, with `answer_form` / `errors` in the answer form (after a refused
+/// answer) and `status`.
+pub async fn render_page(
+    v: &TeraView,
+    page: &Page,
     ctx: &AppContext,
-    viewer: Option<&CurrentUser>,
     question: &questions::Model,
-) -> Result<(QuestionView, Vec<AnswerView>)> {
-    let author = crate::models::users::Entity::find_by_id(question.user_id)
-        .one(&ctx.db)
-        .await?
-        .map_or_else(
-            || AuthorView::new("?", 0, None),
-            |u| AuthorView::new(&u.username, u.reputation, u.avatar.as_deref()),
-        );
-    let tags: Vec<String> = tags::of_question(&ctx.db, question.id)
-        .await?
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
-    let staff = viewer.is_some_and(CurrentUser::is_staff);
-    let rows = answers::Model::for_question(&ctx.db, question.id, staff).await?;
-    let mut targets = vec![(votes::QUESTION, question.id)];
-    targets.extend(rows.iter().map(|r| (votes::ANSWER, r.id)));
-    let mine = votes::viewer_votes(&ctx.db, viewer.map(|v| v.id), &targets).await?;
-    let qv = QuestionView::new(
-        question,
-        &author,
-        &tags,
-        viewer,
-        mine.get(&(votes::QUESTION, question.id))
-            .copied()
-            .unwrap_or(""),
-    );
-    let avs = rows
-        .iter()
-        .map(|r| {
-            AnswerView::new(
-                r,
-                question,
-                viewer,
-                mine.get(&(votes::ANSWER, r.id)).copied().unwrap_or(""),
-            )
-        })
-        .collect();
-    Ok((qv, avs))
-}
-
-/// The question for `raw_id` as the viewer may see it: deleted questions
-/// only for staff.
-pub async fn visible(
-    ctx: &AppContext,
-    viewer: Option<&CurrentUser>,
-    raw_id: &str,
-) -> Result<Option<questions::Model>> {
-    let Some(id) = parse_id(raw_id) else {
-        return Ok(None);
-    };
-    let question = questions::Entity::find_by_id(id).one(&ctx.db).await?;
-    Ok(question.filter(|q| !q.is_deleted() || viewer.is_some_and(CurrentUser::is_staff)))
+    (answer_form, errors): (&str, &FieldErrors),
+    status: StatusCode,
+) -> Result<Response> {
+    let data = question
+        .page(&ctx.db, page.user().map(CurrentUser::actor))
+        .await?;
+    views::show(v, page, question, &data, answer_form, errors, status)
 }
 
 async fn show_page(
     v: &TeraView,
     page: &Page,
     ctx: &AppContext,
-    raw_id: &str,
+    id: i64,
     slug: Option<&str>,
 ) -> Result<Response> {
-    let Some(question) = visible(ctx, page.user(), raw_id).await? else {
-        return page.not_found(v);
+    let viewer = page.user().map(CurrentUser::actor);
+    let Some(question) = questions::Model::find_visible(&ctx.db, id, viewer).await? else {
+        return Err(AppError::not_found());
     };
     if slug != Some(question.slug.as_str()) {
         return Ok(Redirect::permanent(&question.url()).into_response());
     }
-    let (qv, avs) = load_page(ctx, page.user(), &question).await?;
-    views::questions::show(v, page, &qv, &avs, "", &FieldErrors::new(), StatusCode::OK)
+    render_page(
+        v,
+        page,
+        ctx,
+        &question,
+        ("", &FieldErrors::new()),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[debug_handler]
@@ -225,9 +176,9 @@ async fn show(
     ViewEngine(v): ViewEngine<TeraView>,
     page: Page,
     State(ctx): State<AppContext>,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response> {
-    show_page(&v, &page, &ctx, &id, None).await
+    show_page(&v, &page, &ctx, id, None).await
 }
 
 #[debug_handler]
@@ -235,9 +186,21 @@ async fn show_slug(
     ViewEngine(v): ViewEngine<TeraView>,
     page: Page,
     State(ctx): State<AppContext>,
-    Path((id, slug)): Path<(String, String)>,
+    Id(id): Id,
+    Path((_, slug)): Path<(String, String)>,
 ) -> Result<Response> {
-    show_page(&v, &page, &ctx, &id, Some(&slug)).await
+    show_page(&v, &page, &ctx, id, Some(&slug)).await
+}
+
+/// The question `id`, if `me` may edit it.
+async fn editable(ctx: &AppContext, me: &CurrentUser, id: i64) -> Result<questions::Model> {
+    let question = questions::Model::find_visible(&ctx.db, id, Some(me.actor()))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !question.can_edit(me.actor()) {
+        return Err(AppError::forbidden());
+    }
+    Ok(question)
 }
 
 #[debug_handler]
@@ -246,26 +209,12 @@ async fn edit(
     me: CurrentUser,
     page: Page,
     State(ctx): State<AppContext>,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response> {
-    let Some(question) = visible(&ctx, Some(&me), &id).await? else {
-        return page.not_found(&v);
-    };
-    if !question.can_edit(&me) {
-        return page.forbidden(&v);
-    }
-    let tags: Vec<String> = tags::of_question(&ctx.db, question.id)
-        .await?
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
-    let form = QuestionParams {
-        title: question.title.clone(),
-        body: question.body.clone(),
-        tags: tags.join(" "),
-    };
+    let question = editable(&ctx, &me, id).await?;
+    let form = question.form(&ctx.db).await?;
     let action = format!("/questions/{}/edit", question.id);
-    views::questions::form(
+    views::form(
         &v,
         &page,
         &action,
@@ -282,20 +231,15 @@ async fn update(
     me: CurrentUser,
     page: Page,
     State(ctx): State<AppContext>,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(form): Form<QuestionParams>,
 ) -> Result<Response> {
-    let Some(question) = visible(&ctx, Some(&me), &id).await? else {
-        return page.not_found(&v);
-    };
-    if !question.can_edit(&me) {
-        return page.forbidden(&v);
-    }
+    let question = editable(&ctx, &me, id).await?;
     let action = format!("/questions/{}/edit", question.id);
-    let valid = match form.validate(page.lang()) {
+    let valid = match form.validate() {
         Ok(valid) => valid,
         Err(errors) => {
-            return views::questions::form(
+            return views::form(
                 &v,
                 &page,
                 &action,
@@ -307,7 +251,7 @@ async fn update(
         }
     };
     let limits = &Settings::get(&ctx).limits;
-    limits::post(&ctx.db, limits, PostKind::Edit, me.poster())
+    limits::post(&ctx.db, limits, PostKind::Edit, me.actor().poster())
         .await?
         .ok()?;
     let question = question.update_content(&ctx.db, me.id, valid).await?;
@@ -319,21 +263,10 @@ async fn update(
 }
 
 #[debug_handler]
-async fn destroy(
-    ViewEngine(v): ViewEngine<TeraView>,
-    me: CurrentUser,
-    page: Page,
-    State(ctx): State<AppContext>,
-    Path(id): Path<String>,
-) -> Result<Response> {
-    let Some(question) = visible(&ctx, Some(&me), &id)
-        .await?
-        .filter(|q| !q.is_deleted())
-    else {
-        return page.not_found(&v);
-    };
-    if !question.can_edit(&me) {
-        return page.forbidden(&v);
+async fn destroy(me: CurrentUser, State(ctx): State<AppContext>, Id(id): Id) -> Result<Response> {
+    let question = editable(&ctx, &me, id).await?;
+    if question.is_deleted() {
+        return Err(AppError::not_found());
     }
     questions::set_visibility(
         &ctx.db,

@@ -7,8 +7,14 @@
 use sea_orm::{
     prelude::DateTimeWithTimeZone, ConnectionTrait, DatabaseBackend, DbErr, FromQueryResult, Value,
 };
+use serde::Serialize;
 
-use crate::{db::Sql, models::tags, search::SearchQuery};
+use crate::{
+    db::Sql,
+    forum::tags::{self, TagLink},
+    search::SearchQuery,
+    users::Author,
+};
 
 pub const PER_PAGE: u64 = 20;
 pub const MAX_PAGES: u64 = 500;
@@ -62,7 +68,7 @@ pub struct ListFilter {
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
-pub struct QuestionRow {
+struct QuestionRow {
     pub id: i64,
     pub title: String,
     pub slug: String,
@@ -77,9 +83,48 @@ pub struct QuestionRow {
     pub author_avatar: Option<String>,
 }
 
+/// A question as every list shows it (the forum's lists, the home page,
+/// profiles, the admin pages).
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionSummary {
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub excerpt: String,
+    pub score: i32,
+    pub answer_count: i32,
+    pub solved: bool,
+    pub tags: Vec<TagLink>,
+    pub author: Author,
+    pub created_ts: i64,
+    pub activity_ts: i64,
+}
+
+impl QuestionSummary {
+    fn new(row: QuestionRow, tags: &[String]) -> Self {
+        Self {
+            url: format!("/questions/{}/{}", row.id, row.slug),
+            id: row.id,
+            title: row.title,
+            excerpt: row.excerpt,
+            score: row.score,
+            answer_count: row.answer_count,
+            solved: row.accepted_answer_id.is_some(),
+            tags: TagLink::list(tags),
+            author: Author::new(
+                &row.author_name,
+                row.author_reputation,
+                row.author_avatar.as_deref(),
+            ),
+            created_ts: row.created_at.timestamp(),
+            activity_ts: row.last_activity_at.timestamp(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ListPage {
-    pub rows: Vec<(QuestionRow, Vec<String>)>,
+    pub rows: Vec<QuestionSummary>,
     /// Matching questions, up to the counting cap.
     pub total: u64,
     /// True when there are more than `total`.
@@ -196,7 +241,7 @@ pub async fn list(db: &impl ConnectionTrait, filter: &ListFilter) -> Result<List
         .into_iter()
         .map(|r| {
             let tags = tag_map.remove(&r.id).unwrap_or_default();
-            (r, tags)
+            QuestionSummary::new(r, &tags)
         })
         .collect();
     Ok(ListPage {

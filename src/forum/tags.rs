@@ -8,8 +8,8 @@ use sea_orm::{
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Value,
 };
 
-use super::_entities::question_tags;
-pub use super::_entities::tags::{self, ActiveModel, Column, Entity, Model};
+use crate::db::entities::question_tags;
+pub use crate::db::entities::tags::{self, ActiveModel, Column, Entity, Model};
 use crate::db::Sql;
 
 /// Most tags per question.
@@ -204,6 +204,14 @@ pub async fn for_questions(
     Ok(out)
 }
 
+/// The tag called `name`, if it exists.
+///
+/// # Errors
+/// On database errors.
+pub async fn find_by_name(db: &impl ConnectionTrait, name: &str) -> Result<Option<Model>, DbErr> {
+    Entity::find().filter(Column::Name.eq(name)).one(db).await
+}
+
 /// A page of tags, most used first (empty tags are hidden).
 ///
 /// # Errors
@@ -226,16 +234,34 @@ pub async fn popular(
 impl Model {
     #[must_use]
     pub fn url(&self) -> String {
-        format!(
-            "/tags/{}",
-            url::form_urlencoded::byte_serialize(self.name.as_bytes()).collect::<String>()
-        )
+        TagLink::new(&self.name).url
     }
 }
 
-impl sea_orm::ActiveModelBehavior for ActiveModel {}
+/// A tag as posts and lists link it.
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct TagLink {
+    pub name: String,
+    pub url: String,
+}
 
-impl sea_orm::ActiveModelBehavior for question_tags::ActiveModel {}
+impl TagLink {
+    #[must_use]
+    pub fn new(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            url: format!(
+                "/tags/{}",
+                url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()
+            ),
+        }
+    }
+
+    #[must_use]
+    pub fn list(names: &[String]) -> Vec<Self> {
+        names.iter().map(|n| Self::new(n)).collect()
+    }
+}
 
 #[cfg(test)]
 mod tests {

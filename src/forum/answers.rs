@@ -1,18 +1,20 @@
 //! Answers: create, edit, accept, and the list under a question.
 use chrono::Utc;
-use loco_rs::prelude::*;
+use sea_orm::entity::prelude::*;
 use sea_orm::{
     prelude::DateTimeWithTimeZone, ActiveValue::Set, DatabaseTransaction, FromQueryResult, Value,
 };
 use serde::{Deserialize, Serialize};
 
-pub use super::_entities::answers::{self, ActiveModel, Column, Entity, Model};
-use super::{counters, questions};
+use super::{questions, Error};
+pub use crate::db::entities::answers::{self, ActiveModel, Column, Entity, Model};
 use crate::{
-    db::Sql,
+    audit::{self, Action, Subject},
+    counters,
+    db::{DbResult, Sql},
     search,
+    users::Actor,
     votes::{Reason, Target, Votes},
-    web::CurrentUser,
 };
 
 /// The answer form.
@@ -21,46 +23,6 @@ use crate::{
 pub struct AnswerParams {
     #[serde(default)]
     pub body: String,
-}
-
-/// Why an answer could not be posted or changed.
-#[derive(Debug)]
-pub enum AnswerError {
-    /// The question (or answer) does not exist or is deleted.
-    NotFound,
-    /// The question is locked.
-    Locked,
-    /// The viewer may not do this.
-    Forbidden,
-    Db(sea_orm::DbErr),
-}
-
-impl From<sea_orm::DbErr> for AnswerError {
-    fn from(err: sea_orm::DbErr) -> Self {
-        Self::Db(err)
-    }
-}
-
-impl From<ModelError> for AnswerError {
-    fn from(err: ModelError) -> Self {
-        match err {
-            ModelError::DbErr(e) => Self::Db(e),
-            other => Self::Db(sea_orm::DbErr::Custom(other.to_string())),
-        }
-    }
-}
-
-impl From<AnswerError> for Error {
-    fn from(err: AnswerError) -> Self {
-        match err {
-            AnswerError::NotFound => Self::NotFound,
-            AnswerError::Locked | AnswerError::Forbidden => Self::CustomError(
-                axum::http::StatusCode::FORBIDDEN,
-                loco_rs::controller::ErrorDetail::with_reason("forbidden"),
-            ),
-            AnswerError::Db(e) => Self::DB(e),
-        }
-    }
 }
 
 /// What a POST to accept did.
@@ -97,7 +59,7 @@ impl Model {
     /// Owners edit their own answers while the question is open; staff edit
     /// anything.
     #[must_use]
-    pub fn can_edit(&self, user: &CurrentUser, question: &questions::Model) -> bool {
+    pub fn can_edit(&self, user: &Actor, question: &questions::Model) -> bool {
         user.is_staff()
             || (user.id == self.user_id
                 && !self.is_deleted()
@@ -112,7 +74,7 @@ impl Model {
     pub async fn find_live(
         db: &impl ConnectionTrait,
         id: i64,
-    ) -> ModelResult<Option<(Self, questions::Model)>> {
+    ) -> DbResult<Option<(Self, questions::Model)>> {
         let Some(answer) = Entity::find_by_id(id)
             .filter(Column::DeletedAt.is_null())
             .one(db)
@@ -134,14 +96,14 @@ impl Model {
         author_id: i64,
         body: String,
         body_html: String,
-    ) -> Result<Self, AnswerError> {
+    ) -> Result<Self, Error> {
         let txn = crate::db::write_txn(db).await?;
         let question = questions::Model::lock(&txn, question_id)
             .await?
             .filter(|q| !q.is_deleted())
-            .ok_or(AnswerError::NotFound)?;
+            .ok_or(Error::NotFound)?;
         if question.is_locked() {
-            return Err(AnswerError::Locked);
+            return Err(Error::Locked);
         }
         let now = Utc::now().fixed_offset();
         let answer = ActiveModel {
@@ -180,7 +142,7 @@ impl Model {
         editor_id: i64,
         body: String,
         body_html: String,
-    ) -> ModelResult<Self> {
+    ) -> DbResult<Self> {
         if self.body == body {
             return Ok(self);
         }
@@ -199,9 +161,9 @@ impl Model {
             .execute(&txn)
             .await?;
         search::reindex_question(&txn, question_id).await?;
-        super::audit::record_unless_author(
+        audit::record_unless_author(
             &txn,
-            &super::audit::Entry::new(editor_id, "post.edit", "answer", answer.id),
+            &audit::Entry::new(editor_id, Action::PostEdit, Subject::Answer, answer.id),
             answer.user_id,
         )
         .await?;
@@ -218,7 +180,7 @@ impl Model {
         db: &impl ConnectionTrait,
         question_id: i64,
         include_deleted: bool,
-    ) -> ModelResult<Vec<AnswerRow>> {
+    ) -> DbResult<Vec<AnswerRow>> {
         let mut q = Sql::new(
             "SELECT a.id, a.body_html, a.score, a.up_count, a.down_count, a.is_accepted, a.created_at, \
              a.edited_at, a.deleted_at, a.user_id, u.username AS author_name, \
@@ -230,11 +192,9 @@ impl Model {
             q.push(" AND a.deleted_at IS NULL");
         }
         q.push(" ORDER BY a.is_accepted DESC, a.score DESC, a.id ASC");
-        Ok(
-            AnswerRow::find_by_statement(q.build(db.get_database_backend()))
-                .all(db)
-                .await?,
-        )
+        AnswerRow::find_by_statement(q.build(db.get_database_backend()))
+            .all(db)
+            .await
     }
 }
 
@@ -250,29 +210,29 @@ pub async fn toggle_accept(
     db: &DatabaseConnection,
     votes: &Votes,
     answer_id: i64,
-    actor: &CurrentUser,
-) -> Result<AcceptOutcome, AnswerError> {
+    actor: &Actor,
+) -> Result<AcceptOutcome, Error> {
     let txn = crate::db::write_txn(db).await?;
     let answer = Entity::find_by_id(answer_id)
         .filter(Column::DeletedAt.is_null())
         .one(&txn)
         .await?
-        .ok_or(AnswerError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     let question = questions::Model::lock(&txn, answer.question_id)
         .await?
         .filter(|q| !q.is_deleted())
-        .ok_or(AnswerError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     if question.user_id != actor.id {
-        return Err(AnswerError::Forbidden);
+        return Err(Error::Forbidden);
     }
     if question.is_locked() {
-        return Err(AnswerError::Locked);
+        return Err(Error::Locked);
     }
     // read again under the lock: another click may have changed it
     let answer = Entity::find_by_id(answer_id)
         .one(&txn)
         .await?
-        .ok_or(AnswerError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     let previous = question.accepted_answer_id;
     let outcome = if answer.is_accepted {
         set_accepted(&txn, question.id, None).await?;
@@ -342,9 +302,9 @@ pub async fn set_visibility(
     actor_id: i64,
     deleted: bool,
     reason: &str,
-) -> ModelResult<bool> {
-    let entry = super::audit::Entry::visibility(actor_id, deleted, "answer", id).reason(reason);
-    super::audit::post_visibility(db, &entry, async |txn| {
+) -> DbResult<bool> {
+    let entry = audit::Entry::visibility(actor_id, deleted, Subject::Answer, id).reason(reason);
+    audit::post_visibility(db, &entry, async |txn| {
         set_deleted(txn, votes, id, actor_id, deleted).await
     })
     .await
@@ -361,7 +321,7 @@ pub async fn set_deleted(
     id: i64,
     actor_id: i64,
     deleted: bool,
-) -> ModelResult<Option<i64>> {
+) -> DbResult<Option<i64>> {
     let Some(answer) = Entity::find_by_id(id).one(txn).await? else {
         return Ok(None);
     };
@@ -409,16 +369,25 @@ pub async fn set_deleted(
     Ok(Some(answer.user_id))
 }
 
-/// An answer in a user's list: the question it answers.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct UserAnswerRow {
-    pub id: i64,
+/// An answer in a user's list, with the question it answers.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AnswerSummary {
+    pub url: String,
+    pub title: String,
     pub score: i32,
-    pub is_accepted: bool,
-    pub created_at: DateTimeWithTimeZone,
-    pub question_id: i64,
-    pub question_title: String,
-    pub question_slug: String,
+    pub accepted: bool,
+    pub ts: i64,
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+struct UserAnswerRow {
+    id: i64,
+    score: i32,
+    is_accepted: bool,
+    created_at: DateTimeWithTimeZone,
+    question_id: i64,
+    question_title: String,
+    question_slug: String,
 }
 
 /// The latest live answers of `user_id` under live questions.
@@ -429,16 +398,28 @@ pub async fn latest_by_user(
     db: &impl ConnectionTrait,
     user_id: i64,
     limit: u64,
-) -> ModelResult<Vec<UserAnswerRow>> {
+) -> DbResult<Vec<AnswerSummary>> {
     let mut q = Sql::new(
-        "SELECT a.id, a.score, a.is_accepted, a.created_at, q.id AS question_id, q.title AS question_title,          q.slug AS question_slug FROM answers a JOIN questions q ON q.id = a.question_id          WHERE a.user_id = ? AND a.deleted_at IS NULL AND q.deleted_at IS NULL ORDER BY a.id DESC LIMIT ?",
+        "SELECT a.id, a.score, a.is_accepted, a.created_at, q.id AS question_id, q.title AS question_title, \
+         q.slug AS question_slug FROM answers a JOIN questions q ON q.id = a.question_id \
+         WHERE a.user_id = ? AND a.deleted_at IS NULL AND q.deleted_at IS NULL ORDER BY a.id DESC LIMIT ?",
     );
     q.push_bind("", [Value::from(user_id), Value::from(limit as i64)]);
     Ok(
         UserAnswerRow::find_by_statement(q.build(db.get_database_backend()))
             .all(db)
-            .await?,
+            .await?
+            .into_iter()
+            .map(|a| AnswerSummary {
+                url: format!(
+                    "/questions/{}/{}#answer-{}",
+                    a.question_id, a.question_slug, a.id
+                ),
+                title: a.question_title,
+                score: a.score,
+                accepted: a.is_accepted,
+                ts: a.created_at.timestamp(),
+            })
+            .collect(),
     )
 }
-
-impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,167 @@
+//! Answers: post, edit, delete, accept.
+use axum::{debug_handler, http::StatusCode};
+use loco_rs::prelude::*;
+
+use super::questions::render_page;
+use crate::{
+    forms::{check_body, FieldErrors},
+    forum::{
+        answers::{self, AcceptOutcome, AnswerParams},
+        questions, views, Error,
+    },
+    limits::{self, PostKind},
+    settings::Settings,
+    text::normalize_newlines,
+    votes::Votes,
+    web::{
+        auth::wants_json_headers,
+        error::{AppError, Result},
+        flash::{self, Kind},
+        CurrentUser, Id, Member, Page,
+    },
+};
+
+#[debug_handler]
+async fn create(
+    ViewEngine(v): ViewEngine<TeraView>,
+    Member(me): Member,
+    page: Page,
+    State(ctx): State<AppContext>,
+    Id(id): Id,
+    Form(form): Form<AnswerParams>,
+) -> Result<Response> {
+    let Some(question) = questions::Model::find_live(&ctx.db, id).await? else {
+        return Err(AppError::not_found());
+    };
+    let body = normalize_newlines(&form.body);
+    let mut errors = FieldErrors::new();
+    let Some(html) = check_body("body", &body, &mut errors) else {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return render_page(&v, &page, &ctx, &question, (&body, &errors), status).await;
+    };
+    let limits = &Settings::get(&ctx).limits;
+    limits::post(&ctx.db, limits, PostKind::Answer, me.actor().poster())
+        .await?
+        .ok()?;
+    let answer = answers::Model::create(&ctx.db, question.id, me.id, body, html).await?;
+    Ok(flash::redirect(
+        &format!("{}#answer-{}", question.url(), answer.id),
+        Kind::Success,
+        "flash-answer-posted",
+    ))
+}
+
+/// The live answer `id` and its question, if `me` may change it.
+async fn editable(
+    ctx: &AppContext,
+    me: &CurrentUser,
+    id: i64,
+) -> Result<(answers::Model, questions::Model)> {
+    let (answer, question) = answers::Model::find_live(&ctx.db, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !answer.can_edit(me.actor(), &question) {
+        return Err(AppError::forbidden());
+    }
+    Ok((answer, question))
+}
+
+#[debug_handler]
+async fn edit(
+    ViewEngine(v): ViewEngine<TeraView>,
+    me: CurrentUser,
+    page: Page,
+    State(ctx): State<AppContext>,
+    Id(id): Id,
+) -> Result<Response> {
+    let (answer, question) = editable(&ctx, &me, id).await?;
+    views::answer_form(
+        &v,
+        &page,
+        (answer.id, &question),
+        &answer.body,
+        &FieldErrors::new(),
+        StatusCode::OK,
+    )
+}
+
+#[debug_handler]
+async fn update(
+    ViewEngine(v): ViewEngine<TeraView>,
+    me: CurrentUser,
+    page: Page,
+    State(ctx): State<AppContext>,
+    Id(id): Id,
+    Form(form): Form<AnswerParams>,
+) -> Result<Response> {
+    let (answer, question) = editable(&ctx, &me, id).await?;
+    let body = normalize_newlines(&form.body);
+    let mut errors = FieldErrors::new();
+    let Some(html) = check_body("body", &body, &mut errors) else {
+        return views::answer_form(
+            &v,
+            &page,
+            (answer.id, &question),
+            &body,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let limits = &Settings::get(&ctx).limits;
+    limits::post(&ctx.db, limits, PostKind::Edit, me.actor().poster())
+        .await?
+        .ok()?;
+    let answer = answer.update_body(&ctx.db, me.id, body, html).await?;
+    Ok(flash::redirect(
+        &format!("{}#answer-{}", question.url(), answer.id),
+        Kind::Success,
+        "flash-answer-saved",
+    ))
+}
+
+#[debug_handler]
+async fn destroy(me: CurrentUser, State(ctx): State<AppContext>, Id(id): Id) -> Result<Response> {
+    let (answer, question) = editable(&ctx, &me, id).await?;
+    answers::set_visibility(&ctx.db, &Votes::get(&ctx), answer.id, me.id, true, "").await?;
+    Ok(flash::redirect(
+        &question.url(),
+        Kind::Info,
+        "flash-answer-deleted",
+    ))
+}
+
+#[debug_handler]
+async fn accept(
+    me: CurrentUser,
+    State(ctx): State<AppContext>,
+    headers: axum::http::HeaderMap,
+    Id(id): Id,
+) -> Result<Response> {
+    let outcome = answers::toggle_accept(&ctx.db, &Votes::get(&ctx), id, me.actor()).await?;
+    let accepted = outcome == AcceptOutcome::Accepted;
+    if wants_json_headers(&headers) {
+        return crate::web::json(serde_json::json!({ "accepted": accepted }));
+    }
+    let (question_url, anchor) = match answers::Model::find_live(&ctx.db, id).await? {
+        Some((_, q)) => (q.url(), format!("#answer-{id}")),
+        None => ("/questions".to_string(), String::new()),
+    };
+    let key = if accepted {
+        "flash-answer-accepted"
+    } else {
+        "flash-answer-unaccepted"
+    };
+    Ok(flash::redirect(
+        &format!("{question_url}{anchor}"),
+        Kind::Success,
+        key,
+    ))
+}
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .add("/questions/{id}/answers", post(create))
+        .add("/answers/{id}/edit", get(edit).post(update))
+        .add("/answers/{id}/delete", post(destroy))
+        .add("/answers/{id}/accept", post(accept))
+}
