@@ -3,19 +3,20 @@
 use axum::{debug_handler, extract::Query};
 use loco_rs::prelude::*;
 
-use crate::web::error::Result;
 use serde::Deserialize;
 
 use crate::{
-    models::{
+    reviews::{
+        self,
         courses::{self, CourseSort},
-        reviews::{self, ReviewFilter, Total},
+        views::{self, CourseView, SortLink},
+        ReviewFilter, Total,
     },
-    views::{
-        reviews::{CourseView, ReviewItem},
-        shared::{parse_page, url_with, Pager},
+    web::{
+        error::{AppError, Result},
+        present::{parse_page, url_with, Pager},
+        Page,
     },
-    web::Page,
 };
 
 const PER_PAGE: u64 = 30;
@@ -53,16 +54,12 @@ async fn index(
         url_with("/courses", &[("sort", s), ("page", &p)])
     };
     let pager = Pager::new(n.min(pages), pages, |p| url(sort, p));
-    let sorts: Vec<serde_json::Value> = [CourseSort::Rating, CourseSort::Reviews]
+    let sorts: Vec<SortLink> = [CourseSort::Rating, CourseSort::Reviews]
         .into_iter()
-        .map(|s| data!({ "key": s.as_str(), "url": url(s, 1), "active": s == sort }))
+        .map(|s| SortLink::new(s.as_str(), url(s, 1), s == sort))
         .collect();
     let courses: Vec<CourseView> = rows.iter().map(CourseView::new).collect();
-    page.render(
-        &v,
-        "courses/index.html",
-        data!({ "courses": courses, "sorts": sorts, "pager": pager, "total": total }),
-    )
+    views::courses(&v, &page, &courses, &sorts, &pager, total)
 }
 
 #[debug_handler]
@@ -74,14 +71,10 @@ async fn show(
     Query(q): Query<CourseQuery>,
 ) -> Result<Response> {
     if slug.len() > 100 {
-        return page.not_found(&v);
+        return Err(AppError::not_found());
     }
-    let Some(course) = courses::Entity::find()
-        .filter(courses::Column::Slug.eq(&slug))
-        .one(&ctx.db)
-        .await?
-    else {
-        return page.not_found(&v);
+    let Some(course) = courses::Model::find_by_slug(&ctx.db, &slug).await? else {
+        return Err(AppError::not_found());
     };
     let helpful = q.sort.as_deref() == Some("helpful");
     let filter = ReviewFilter {
@@ -107,19 +100,11 @@ async fn show(
         )
     };
     let pager = Pager::new(n, pages, |p| url(helpful, p));
-    page.render(
-        &v,
-        "courses/show.html",
-        data!({
-            "course": CourseView::new(&course),
-            "reviews": ReviewItem::list(&rows),
-            "pager": pager,
-            "sorts": [
-                { "key": "newest", "url": url(false, 1), "active": !helpful },
-                { "key": "helpful", "url": url(true, 1), "active": helpful },
-            ],
-        }),
-    )
+    let sorts = [
+        SortLink::new("newest", url(false, 1), !helpful),
+        SortLink::new("helpful", url(true, 1), helpful),
+    ];
+    views::course(&v, &page, &CourseView::new(&course), &rows, &pager, &sorts)
 }
 
 pub fn routes() -> Routes {

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-pub use super::_entities::courses::{self, ActiveModel, Column, Entity, Model};
+pub use crate::db::entities::courses::{ActiveModel, Column, Entity, Model};
 use crate::{db::Sql, text::slugify};
 
 /// Longest course name, in characters.
@@ -44,6 +44,17 @@ impl Model {
             self.rating_4,
             self.rating_5,
         ]
+    }
+
+    /// The course at `slug`, if any.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn find_by_slug(
+        db: &impl ConnectionTrait,
+        slug: &str,
+    ) -> Result<Option<Self>, DbErr> {
+        Entity::find().filter(Column::Slug.eq(slug)).one(db).await
     }
 
     /// The course named `name`, created when it does not exist yet.
@@ -91,7 +102,7 @@ impl Model {
                 updated_at: Set(now),
                 ..Default::default()
             };
-            let inserted = Entity::insert(row)
+            Entity::insert(row)
                 .on_conflict(OnConflict::new().do_nothing().to_owned())
                 .exec_without_returning(db)
                 .await?;
@@ -104,7 +115,6 @@ impl Model {
             }
             // nothing inserted and still no course: the slug belongs to
             // another course; try the next suffix
-            let _ = inserted;
         }
         Err(DbErr::Custom(format!("no free slug for course {key}")))
     }
@@ -215,8 +225,6 @@ pub async fn list(
         total,
     ))
 }
-
-impl sea_orm::ActiveModelBehavior for ActiveModel {}
 
 #[cfg(test)]
 mod tests {

@@ -1,69 +1,32 @@
-//! Reviews and courses pages.
+//! The reviews module's pages: review lists, a review, the review form,
+//! courses and a user's reviews.
 use axum::http::StatusCode;
 use loco_rs::prelude::*;
-
-use crate::web::error::Result;
 use serde::Serialize;
 
-use super::{
-    questions::VoteView,
-    shared::{AuthorView, Pager},
-};
+use super::{courses, CourseLink, ReviewPage, ReviewParams, ReviewSummary, UserReviewStats};
 use crate::{
     forms::FieldErrors,
-    models::{
-        courses,
-        reviews::{ReviewPage, ReviewParams, ReviewRow},
+    users::Author,
+    web::{
+        error::Result,
+        present::{Pager, VoteView},
+        CurrentUser, Page,
     },
-    web::{CurrentUser, Page},
 };
 
-/// A review in a list.
+/// A tab of a list's sort orders.
 #[derive(Debug, Serialize)]
-pub struct ReviewItem {
-    pub id: i64,
+pub struct SortLink {
+    pub key: &'static str,
     pub url: String,
-    pub title: String,
-    pub excerpt: String,
-    pub rating: i16,
-    pub score: i32,
-    pub course: CourseLink,
-    pub author: AuthorView,
-    pub ts: i64,
+    pub active: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct CourseLink {
-    pub name: String,
-    pub url: String,
-}
-
-impl ReviewItem {
+impl SortLink {
     #[must_use]
-    pub fn new(r: &ReviewRow) -> Self {
-        Self {
-            id: r.id,
-            url: format!("/reviews/{}", r.id),
-            title: r.title.clone(),
-            excerpt: r.excerpt.clone(),
-            rating: r.rating,
-            score: r.score,
-            course: CourseLink {
-                name: r.course_name.clone(),
-                url: format!("/courses/{}", r.course_slug),
-            },
-            author: AuthorView::new(
-                &r.author_name,
-                r.author_reputation,
-                r.author_avatar.as_deref(),
-            ),
-            ts: r.created_at.timestamp(),
-        }
-    }
-
-    #[must_use]
-    pub fn list(rows: &[ReviewRow]) -> Vec<Self> {
-        rows.iter().map(Self::new).collect()
+    pub const fn new(key: &'static str, url: String, active: bool) -> Self {
+        Self { key, url, active }
     }
 }
 
@@ -76,7 +39,7 @@ pub struct ReviewView {
     pub body_html: String,
     pub rating: i16,
     pub course: CourseLink,
-    pub author: AuthorView,
+    pub author: Author,
     pub ts: i64,
     pub edited_ts: Option<i64>,
     pub deleted: bool,
@@ -99,7 +62,7 @@ impl ReviewView {
                 name: r.course_name.clone(),
                 url: format!("/courses/{}", r.course_slug),
             },
-            author: AuthorView::new(
+            author: Author::new(
                 &r.author_name,
                 r.author_reputation,
                 r.author_avatar.as_deref(),
@@ -176,7 +139,7 @@ pub fn form(v: &TeraView, page: &Page, f: &ReviewForm<'_>, status: StatusCode) -
         data!({
             "action": f.action,
             "form": f.form,
-            "errors": f.errors,
+            "errors": f.errors.translate(page.lang()),
             "duplicate_url": f.duplicate,
             "editing_url": f.editing,
             "stars": [5, 4, 3, 2, 1],
@@ -190,14 +153,102 @@ pub fn index(
     v: &TeraView,
     page: &Page,
     q: &str,
-    rows: &[ReviewRow],
+    rows: &[ReviewSummary],
     total: u64,
     pager: &Pager,
-    stats: serde_json::Value,
+    all: i64,
 ) -> Result<Response> {
     page.render(
         v,
         "reviews/index.html",
-        data!({ "q": q, "reviews": ReviewItem::list(rows), "total": total, "pager": pager, "stats": stats }),
+        data!({
+            "q": q,
+            "reviews": rows,
+            "total": total,
+            "pager": pager,
+            "stats": { "reviews": all },
+        }),
+    )
+}
+
+/// A review's page.
+///
+/// # Errors
+/// When the template fails to render.
+pub fn show(
+    v: &TeraView,
+    page: &Page,
+    review: &ReviewPage,
+    mine: &str,
+    others: &[ReviewSummary],
+) -> Result<Response> {
+    let view = ReviewView::new(review, page.user(), mine);
+    page.render(
+        v,
+        "reviews/show.html",
+        data!({ "review": view, "others": others }),
+    )
+}
+
+/// The course list.
+///
+/// # Errors
+/// When the template fails to render.
+pub fn courses(
+    v: &TeraView,
+    page: &Page,
+    courses: &[CourseView],
+    sorts: &[SortLink],
+    pager: &Pager,
+    total: u64,
+) -> Result<Response> {
+    page.render(
+        v,
+        "courses/index.html",
+        data!({ "courses": courses, "sorts": sorts, "pager": pager, "total": total }),
+    )
+}
+
+/// A course with its reviews.
+///
+/// # Errors
+/// When the template fails to render.
+pub fn course(
+    v: &TeraView,
+    page: &Page,
+    course: &CourseView,
+    reviews: &[ReviewSummary],
+    pager: &Pager,
+    sorts: &[SortLink],
+) -> Result<Response> {
+    page.render(
+        v,
+        "courses/show.html",
+        data!({ "course": course, "reviews": reviews, "pager": pager, "sorts": sorts }),
+    )
+}
+
+/// A user's reviews.
+///
+/// # Errors
+/// When the template fails to render.
+pub fn by_user(
+    v: &TeraView,
+    page: &Page,
+    user: &Author,
+    stats: &UserReviewStats,
+    reviews: &[ReviewSummary],
+    pager: &Pager,
+) -> Result<Response> {
+    page.render(
+        v,
+        "reviews/by_user.html",
+        data!({
+            "user": user,
+            "count": stats.count,
+            "average": stats.average.map(|a| format!("{a:.1}")),
+            "reviews": reviews,
+            "pager": pager,
+        }),
     )
 }
