@@ -5,6 +5,7 @@ use sea_orm::{
     prelude::DateTimeWithTimeZone, ConnectionTrait, DatabaseBackend, DbErr, FromQueryResult, Value,
 };
 
+use super::Kind;
 use crate::db::Sql;
 
 /// Rows per page of history and leaderboards.
@@ -13,8 +14,7 @@ pub const PER_PAGE: u64 = 30;
 pub const MAX_PAGES: u64 = 500;
 
 #[derive(Debug, Clone, FromQueryResult)]
-pub struct HistoryRow {
-    pub id: i64,
+struct HistoryRow {
     pub delta: i32,
     pub reason: String,
     pub created_at: DateTimeWithTimeZone,
@@ -27,6 +27,53 @@ pub struct HistoryRow {
     pub review_id: Option<i64>,
     pub review_title: Option<String>,
     pub note: Option<String>,
+}
+
+/// One row of a reputation history.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HistoryEntry {
+    pub delta: i32,
+    pub reason: String,
+    pub kind: String,
+    pub capped: bool,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub note: Option<String>,
+    pub ts: i64,
+}
+
+impl HistoryEntry {
+    fn new(row: &HistoryRow) -> Self {
+        let kind = row.vote_kind.or(row.target_kind).and_then(Kind::from_code);
+        let url = match (kind, row.question_id, &row.question_slug) {
+            (Some(Kind::Answer), Some(q), Some(slug)) => row
+                .answer_id
+                .map(|a| format!("/questions/{q}/{slug}#answer-{a}")),
+            (Some(Kind::Question), Some(q), Some(slug)) => Some(format!("/questions/{q}/{slug}")),
+            (Some(Kind::Review), _, _) => row.review_id.map(|r| format!("/reviews/{r}")),
+            _ => None,
+        };
+        let title = row
+            .question_title
+            .clone()
+            .or_else(|| row.review_title.clone());
+        Self {
+            delta: row.delta,
+            capped: row.delta == 0 && matches!(row.reason.as_str(), "upvote"),
+            reason: row.reason.clone(),
+            kind: match kind {
+                Some(Kind::Question) => "question",
+                Some(Kind::Answer) => "answer",
+                Some(Kind::Review) => "review",
+                None => "",
+            }
+            .to_string(),
+            url,
+            title,
+            note: row.note.clone(),
+            ts: row.created_at.timestamp(),
+        }
+    }
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -43,7 +90,7 @@ pub async fn history(
     db: &impl ConnectionTrait,
     user_id: i64,
     page: u64,
-) -> Result<(Vec<HistoryRow>, u64, u64), DbErr> {
+) -> Result<(Vec<HistoryEntry>, u64, u64), DbErr> {
     let backend = db.get_database_backend();
     let mut count =
         Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 FROM reputation_events WHERE user_id = ?");
@@ -87,7 +134,10 @@ pub async fn history(
     );
     let rows = HistoryRow::find_by_statement(q.build(backend))
         .all(db)
-        .await?;
+        .await?
+        .iter()
+        .map(HistoryEntry::new)
+        .collect();
     Ok((rows, page, pages))
 }
 

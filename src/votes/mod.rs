@@ -10,6 +10,13 @@
 //!   ledger after deletions and suspensions.
 //! * [`sql`] — the sea-orm repository (production); `memory` the fake.
 //! * [`ledger`] — read side: history pages, leaderboards, integrity checks.
+//!
+//! Owns the tables `votes`, `reputation_events` (the ledger) and
+//! `reputation_daily`, and the pages `/…/{id}/vote` (one handler for
+//! questions, answers and reviews), `/leaderboard` and
+//! `/users/{name}/reputation`. Offers the other modules [`Votes`] (the
+//! service), the `*_changed` hooks the forum, reviews and moderation call
+//! inside their transactions, [`viewer_votes`] and [`ledger`].
 use std::{collections::HashMap, sync::Arc};
 
 use loco_rs::app::AppContext;
@@ -17,6 +24,7 @@ use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Value};
 use serde::Serialize;
 
 pub mod bulk;
+mod handlers;
 pub mod ledger;
 #[cfg(test)]
 mod memory;
@@ -26,7 +34,9 @@ pub mod repository;
 pub mod rules;
 pub mod service;
 pub mod sql;
+mod views;
 
+pub use handlers::routes;
 pub use repository::{Reason, Scope, Source};
 pub use rules::ReputationRules;
 pub use service::{VoteOutcome, VoteService};
@@ -205,6 +215,59 @@ impl Votes {
 }
 
 #[derive(Debug, FromQueryResult)]
+struct PostAddress {
+    id: i64,
+    question_id: i64,
+    slug: String,
+}
+
+/// The page that shows post `target` (with the answer's anchor); `None`
+/// when it does not exist. Deleted posts count: staff still see them.
+///
+/// # Errors
+/// On database errors.
+pub async fn post_url(db: &impl ConnectionTrait, target: Target) -> Result<Option<String>, DbErr> {
+    let mut q = match target.kind {
+        Kind::Question => {
+            Sql::new("SELECT id, id AS question_id, slug FROM questions WHERE id = ?")
+        }
+        Kind::Answer => Sql::new(
+            "SELECT a.id, q.id AS question_id, q.slug FROM answers a \
+             JOIN questions q ON q.id = a.question_id WHERE a.id = ?",
+        ),
+        Kind::Review => {
+            Sql::new("SELECT id, id AS question_id, '' AS slug FROM reviews WHERE id = ?")
+        }
+    };
+    q.push_bind("", [Value::from(target.id)]);
+    let found = PostAddress::find_by_statement(q.build(db.get_database_backend()))
+        .one(db)
+        .await?;
+    Ok(found.map(|p| match target.kind {
+        Kind::Question => format!("/questions/{}/{}", p.id, p.slug),
+        Kind::Answer => format!("/questions/{}/{}#answer-{}", p.question_id, p.slug, p.id),
+        Kind::Review => format!("/reviews/{}", p.id),
+    }))
+}
+
+/// Where a non-JavaScript vote (or a flag) returns to.
+///
+/// # Errors
+/// On database errors.
+pub async fn back_url(db: &impl ConnectionTrait, target: Target) -> Result<String, DbErr> {
+    Ok(match target.kind {
+        // the review id is all it takes: no query
+        Kind::Review => format!("/reviews/{}#review", target.id),
+        Kind::Question => post_url(db, target)
+            .await?
+            .map_or_else(|| "/questions".to_string(), |url| format!("{url}#question")),
+        Kind::Answer => post_url(db, target)
+            .await?
+            .unwrap_or_else(|| "/questions".to_string()),
+    })
+}
+
+#[derive(Debug, FromQueryResult)]
 struct MyVote {
     target_kind: i16,
     target_id: i64,
@@ -246,11 +309,19 @@ pub async fn viewer_votes(
     Ok(out)
 }
 
-fn to_db(err: VoteError) -> DbErr {
-    match err {
-        VoteError::Db(e) => e,
-        other => DbErr::Custom(other.to_string()),
+/// Where only the database can fail (reconciling, adjusting), a vote error
+/// is a database error.
+impl From<VoteError> for DbErr {
+    fn from(err: VoteError) -> Self {
+        match err {
+            VoteError::Db(e) => e,
+            other => Self::Custom(other.to_string()),
+        }
     }
+}
+
+fn to_db(err: VoteError) -> DbErr {
+    err.into()
 }
 
 fn today() -> chrono::NaiveDate {

@@ -14,9 +14,9 @@ use super::{
     Direction, Kind, Tally, Target,
 };
 use crate::{
+    db::entities::{reputation_events, votes},
     db::{write_txn, Sql},
-    models::_entities::{reputation_events, votes},
-    models::users::Role,
+    users::Role,
 };
 
 #[derive(Clone, Debug)]
@@ -416,20 +416,32 @@ pub async fn append_rows(
         return Ok(());
     }
     let now = Utc::now().fixed_offset();
-    let rows = entries.iter().map(|e| reputation_events::ActiveModel {
-        user_id: Set(e.user_id),
-        delta: Set(i32::try_from(e.delta).unwrap_or(i32::MAX)),
-        reason: Set(e.reason.as_str().to_string()),
-        source: Set(e.source.as_str().to_string()),
-        vote_id: Set(e.vote_id),
-        target_kind: Set(e.target.map(|t| t.kind.code())),
-        target_id: Set(e.target.map(|t| t.id)),
-        actor_id: Set(e.actor_id),
-        note: Set(e.note.clone()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    });
+    // a delta outside i32 is a bug or an absurd adjustment: refuse it rather
+    // than store a different number
+    let deltas = entries
+        .iter()
+        .map(|e| {
+            i32::try_from(e.delta)
+                .map_err(|_| DbErr::Custom(format!("ledger delta {} is out of range", e.delta)))
+        })
+        .collect::<Result<Vec<i32>, DbErr>>()?;
+    let rows = entries
+        .iter()
+        .zip(deltas)
+        .map(|(e, delta)| reputation_events::ActiveModel {
+            user_id: Set(e.user_id),
+            delta: Set(delta),
+            reason: Set(e.reason.as_str().to_string()),
+            source: Set(e.source.as_str().to_string()),
+            vote_id: Set(e.vote_id),
+            target_kind: Set(e.target.map(|t| t.kind.code())),
+            target_id: Set(e.target.map(|t| t.id)),
+            actor_id: Set(e.actor_id),
+            note: Set(e.note.clone()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
     reputation_events::Entity::insert_many(rows)
         .exec_without_returning(db)
         .await?;

@@ -2,19 +2,18 @@
 use axum::{debug_handler, extract::Query};
 use loco_rs::prelude::*;
 
-use crate::web::error::Result;
 use serde::Deserialize;
 
 use crate::{
-    views::{
-        self,
-        shared::{parse_page, url_with},
-    },
     votes::{
         ledger::{self, Period},
-        Votes,
+        views, Votes,
     },
-    web::Page,
+    web::{
+        error::Result,
+        present::{parse_page, url_with},
+        Page,
+    },
 };
 
 #[derive(Debug, Deserialize)]
@@ -49,7 +48,7 @@ async fn index(
         let period = if p == Period::All { "" } else { p.as_str() };
         url_with("/leaderboard", &[("period", period), ("page", &n)])
     };
-    views::leaderboard::index(&v, &page, period, &board, Votes::get(&ctx).rules(), url)
+    views::index(&v, &page, period, &board, Votes::get(&ctx).rules(), url)
 }
 
 pub fn routes() -> Routes {

@@ -1,22 +1,21 @@
 //! The leaderboard and a user's reputation history.
 use loco_rs::prelude::*;
 
-use crate::web::error::Result;
 use serde::Serialize;
 
-use super::shared::{AuthorView, Pager};
+use super::{
+    ledger::{Board, BoardRow, HistoryEntry, Period},
+    Direction, Kind, ReputationRules,
+};
 use crate::{
-    votes::{
-        ledger::{Board, BoardRow, HistoryRow, Period},
-        Direction, Kind, ReputationRules,
-    },
-    web::Page,
+    users::Author,
+    web::{error::Result, present::Pager, Page},
 };
 
 #[derive(Debug, Serialize)]
 pub struct BoardItem {
     pub rank: i64,
-    pub user: AuthorView,
+    pub user: Author,
     pub points: i64,
     pub is_me: bool,
 }
@@ -25,7 +24,7 @@ impl BoardItem {
     fn new(row: &BoardRow, viewer: Option<i64>) -> Self {
         Self {
             rank: row.rank,
-            user: AuthorView::new(&row.username, row.reputation, row.avatar.as_deref()),
+            user: Author::new(&row.username, row.reputation, row.avatar.as_deref()),
             points: row.points,
             is_me: viewer == Some(row.id),
         }
@@ -69,64 +68,15 @@ pub fn index(
     )
 }
 
-/// One row of a reputation history.
-#[derive(Debug, Serialize)]
-pub struct HistoryItem {
-    pub delta: i32,
-    pub reason: String,
-    pub kind: String,
-    pub capped: bool,
-    pub url: Option<String>,
-    pub title: Option<String>,
-    pub note: Option<String>,
-    pub ts: i64,
-}
-
-impl HistoryItem {
-    #[must_use]
-    pub fn new(row: &HistoryRow) -> Self {
-        let kind = row.vote_kind.or(row.target_kind).and_then(Kind::from_code);
-        let url = match (kind, row.question_id, &row.question_slug) {
-            (Some(Kind::Answer), Some(q), Some(slug)) => row
-                .answer_id
-                .map(|a| format!("/questions/{q}/{slug}#answer-{a}")),
-            (Some(Kind::Question), Some(q), Some(slug)) => Some(format!("/questions/{q}/{slug}")),
-            (Some(Kind::Review), _, _) => row.review_id.map(|r| format!("/reviews/{r}")),
-            _ => None,
-        };
-        let title = row
-            .question_title
-            .clone()
-            .or_else(|| row.review_title.clone());
-        Self {
-            delta: row.delta,
-            capped: row.delta == 0 && matches!(row.reason.as_str(), "upvote"),
-            reason: row.reason.clone(),
-            kind: match kind {
-                Some(Kind::Question) => "question",
-                Some(Kind::Answer) => "answer",
-                Some(Kind::Review) => "review",
-                None => "",
-            }
-            .to_string(),
-            url,
-            title,
-            note: row.note.clone(),
-            ts: row.created_at.timestamp(),
-        }
-    }
-}
-
 /// # Errors
 /// When the template fails to render.
 pub fn history(
     v: &TeraView,
     page: &Page,
-    user: &AuthorView,
-    rows: &[HistoryRow],
+    user: &Author,
+    items: &[HistoryEntry],
     pager: &Pager,
 ) -> Result<Response> {
-    let items: Vec<HistoryItem> = rows.iter().map(HistoryItem::new).collect();
     page.render(
         v,
         "users/reputation.html",
