@@ -4,28 +4,23 @@ use axum::{debug_handler, extract::Query, http::StatusCode};
 use chrono::{NaiveDate, NaiveTime, Utc};
 use loco_rs::prelude::*;
 
-use crate::web::error::{AppError, Result};
 use serde::Deserialize;
 
-use super::{clean_reason, required_reason};
 use crate::{
-    controllers::questions::parse_id,
-    forms::FieldErrors,
-    i18n::Arg,
-    models::{
-        answers, flags, moderation,
-        questions::{self, ListFilter},
-        reviews::{self, ReviewFilter, Total},
-        users::{self, Role},
+    admin::{
+        flags,
+        moderation::{self, clean_reason, required_reason},
+        views::{self, UserAdminView, UserDetail},
     },
-    views::{
-        admin::UserAdminView, leaderboard::HistoryItem, questions::QuestionItem,
-        reviews::ReviewItem,
-    },
+    forms::{FieldErrors, Value},
+    forum::{answers, questions},
+    reviews,
+    users::{self, sessions, Role},
     votes::{ledger, Votes},
     web::{
+        error::{AppError, Result},
         flash::{self, Kind},
-        AdminUser, CurrentUser, Page, StaffUser,
+        AdminUser, CurrentUser, Id, Page, StaffUser,
     },
 };
 
@@ -50,29 +45,16 @@ pub async fn index(
             .chars()
             .take(100)
             .collect::<String>();
-    let found = if term.is_empty() {
-        users::Entity::find()
-            .order_by_desc(users::Column::Id)
-            .limit(50)
-            .all(&ctx.db)
-            .await?
-    } else {
-        users::Model::search(&ctx.db, &term, 50).await?
-    };
+    let found = users::Model::search(&ctx.db, &term, 50).await?;
     let now = Utc::now();
     let rows: Vec<UserAdminView> = found.iter().map(|u| UserAdminView::new(u, now)).collect();
-    page.render(
-        &v,
-        "admin/users.html",
-        data!({ "section": "users", "q": term, "users": rows }),
-    )
+    views::users(&v, &page, &term, &rows)
 }
 
-async fn load(ctx: &AppContext, raw: &str) -> Result<Option<users::Model>> {
-    let Some(id) = parse_id(raw) else {
-        return Ok(None);
-    };
-    Ok(users::Entity::find_by_id(id).one(&ctx.db).await?)
+async fn load(ctx: &AppContext, id: i64) -> Result<users::Model> {
+    users::Model::find_by_id_any(&ctx.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Ledger rows on the detail page; the full history is one link away.
@@ -87,61 +69,19 @@ async fn render_user(
     status: StatusCode,
 ) -> Result<Response> {
     let (history, ..) = ledger::history(&ctx.db, user.id, 1).await?;
-    let questions = questions::list(
-        &ctx.db,
-        &ListFilter {
-            user_id: Some(user.id),
-            page: 1,
-            per_page: Some(5),
-            latest_only: true,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let answers = answers::latest_by_user(&ctx.db, user.id, 5).await?;
-    let (reviews, ..) = reviews::list(
-        &ctx.db,
-        &ReviewFilter {
-            user_id: Some(user.id),
-            ..Default::default()
-        },
-        1,
-        5,
-        Total::Skip,
-    )
-    .await?;
-    let flags = flags::by_user(&ctx.db, user.id, 10).await?;
-    let sessions = user.live_sessions(&ctx.db).await?;
-    let me = page.user().cloned();
-    let can_moderate = me
-        .as_ref()
-        .is_some_and(|m| moderation::may_moderate(m, user));
-    page.render_status(
-        v,
-        status,
-        "admin/user.html",
-        data!({
-            "section": "users",
-            "user": UserAdminView::new(user, Utc::now()),
-            "history": history.iter().take(HISTORY).map(HistoryItem::new).collect::<Vec<_>>(),
-            "questions": QuestionItem::list(&questions),
-            "answers": answers.iter().map(|a| data!({
-                "url": format!("/questions/{}/{}#answer-{}", a.question_id, a.question_slug, a.id),
-                "title": a.question_title,
-                "score": a.score,
-            })).collect::<Vec<_>>(),
-            "reviews": ReviewItem::list(&reviews),
-            "flags": flags.iter().map(|f| data!({
-                "kind": f.target_kind, "id": f.target_id, "reason": f.reason, "status": f.status,
-            })).collect::<Vec<_>>(),
-            "sessions": sessions,
-            "can_moderate": can_moderate,
-            "is_admin": me.as_ref().is_some_and(CurrentUser::is_admin),
-            "roles": ["user", "moderator", "admin"],
-            "errors": errors,
-            "today": Utc::now().date_naive().to_string(),
-        }),
-    )
+    let detail = UserDetail {
+        history: history.into_iter().take(HISTORY).collect(),
+        questions: questions::latest_by_user(&ctx.db, user.id, 5).await?,
+        answers: answers::latest_by_user(&ctx.db, user.id, 5).await?,
+        reviews: reviews::latest_by_user(&ctx.db, user.id, 5).await?,
+        flags: flags::by_user(&ctx.db, user.id, 10).await?,
+        sessions: sessions::live(&ctx.db, user.id).await?,
+        can_moderate: page
+            .user()
+            .is_some_and(|m| moderation::may_moderate(m.actor(), user)),
+        is_admin: page.user().is_some_and(CurrentUser::is_admin),
+    };
+    views::user(v, page, user, &detail, errors, status)
 }
 
 #[debug_handler]
@@ -150,11 +90,9 @@ pub async fn show(
     StaffUser(_me): StaffUser,
     page: Page,
     State(ctx): State<AppContext>,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response> {
-    let Some(user) = load(&ctx, &id).await? else {
-        return page.not_found(&v);
-    };
+    let user = load(&ctx, id).await?;
     render_user(&v, &page, &ctx, &user, &FieldErrors::new(), StatusCode::OK).await
 }
 
@@ -167,21 +105,13 @@ pub struct SuspendForm {
     reason: String,
 }
 
-/// The user `raw` if `me` may act on them; otherwise the page to show.
-async fn target(
-    v: &TeraView,
-    page: &Page,
-    ctx: &AppContext,
-    me: &CurrentUser,
-    raw: &str,
-) -> Result<std::result::Result<users::Model, Response>> {
-    let Some(user) = load(ctx, raw).await? else {
-        return Ok(Err(page.not_found(v)?));
-    };
-    if !moderation::may_moderate(me, &user) {
-        return Ok(Err(page.forbidden(v)?));
+/// The user `id`, if `me` may act on them.
+async fn target(ctx: &AppContext, me: &CurrentUser, id: i64) -> Result<users::Model> {
+    let user = load(ctx, id).await?;
+    if !moderation::may_moderate(me.actor(), &user) {
+        return Err(AppError::forbidden());
     }
-    Ok(Ok(user))
+    Ok(user)
 }
 
 #[debug_handler]
@@ -190,23 +120,19 @@ pub async fn suspend(
     StaffUser(me): StaffUser,
     page: Page,
     State(ctx): State<AppContext>,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(form): Form<SuspendForm>,
 ) -> Result<Response> {
-    let user = match target(&v, &page, &ctx, &me, &id).await? {
-        Ok(user) => user,
-        Err(res) => return Ok(res),
-    };
-    let lang = page.lang();
+    let user = target(&ctx, &me, id).await?;
     let mut errors = FieldErrors::new();
     let today = Utc::now().date_naive();
     let until = NaiveDate::parse_from_str(form.until.trim(), "%Y-%m-%d")
         .ok()
         .filter(|d| *d > today && d.years_since(today).unwrap_or(0) < 100);
     if until.is_none() {
-        errors.add(lang, "until", "error-suspend-until");
+        errors.add("until", "error-suspend-until");
     }
-    let reason = required_reason(&form.reason, lang, &mut errors, "reason");
+    let reason = required_reason(&form.reason, &mut errors, "reason");
     let (Some(until), Some(reason)) = (until, reason) else {
         return render_user(
             &v,
@@ -219,7 +145,15 @@ pub async fn suspend(
         .await;
     };
     let until = until.and_time(NaiveTime::MIN).and_utc();
-    moderation::suspend(&ctx.db, &Votes::get(&ctx), &me, &user, until, &reason).await?;
+    moderation::suspend(
+        &ctx.db,
+        &Votes::get(&ctx),
+        me.actor(),
+        &user,
+        until,
+        &reason,
+    )
+    .await?;
     Ok(flash::redirect(
         &format!("/admin/users/{}", user.id),
         Kind::Success,
@@ -236,19 +170,14 @@ pub struct ReasonForm {
 
 #[debug_handler]
 pub async fn unsuspend(
-    ViewEngine(v): ViewEngine<TeraView>,
     StaffUser(me): StaffUser,
-    page: Page,
     State(ctx): State<AppContext>,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(form): Form<ReasonForm>,
 ) -> Result<Response> {
-    let user = match target(&v, &page, &ctx, &me, &id).await? {
-        Ok(user) => user,
-        Err(res) => return Ok(res),
-    };
+    let user = target(&ctx, &me, id).await?;
     let reason = clean_reason(&form.reason).ok_or_else(|| AppError::bad_request("reason"))?;
-    moderation::unsuspend(&ctx.db, &Votes::get(&ctx), &me, &user, &reason).await?;
+    moderation::unsuspend(&ctx.db, &Votes::get(&ctx), me.actor(), &user, &reason).await?;
     Ok(flash::redirect(
         &format!("/admin/users/{}", user.id),
         Kind::Success,
@@ -271,18 +200,14 @@ pub async fn role(
     AdminUser(me): AdminUser,
     page: Page,
     State(ctx): State<AppContext>,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(form): Form<RoleForm>,
 ) -> Result<Response> {
-    let user = match target(&v, &page, &ctx, &me, &id).await? {
-        Ok(user) => user,
-        Err(res) => return Ok(res),
-    };
+    let user = target(&ctx, &me, id).await?;
     let role = Role::parse(&form.role).ok_or_else(|| AppError::bad_request("role"))?;
     // a change of rights is always explained in the log
     let mut errors = FieldErrors::new();
-    let Some(reason) = required_reason(&form.reason, page.lang(), &mut errors, "role_reason")
-    else {
+    let Some(reason) = required_reason(&form.reason, &mut errors, "role_reason") else {
         return render_user(
             &v,
             &page,
@@ -293,7 +218,7 @@ pub async fn role(
         )
         .await;
     };
-    moderation::set_role(&ctx.db, &me, &user, role, &reason).await?;
+    moderation::set_role(&ctx.db, me.actor(), &user, role, &reason).await?;
     Ok(flash::redirect(
         &format!("/admin/users/{}", user.id),
         Kind::Success,
@@ -316,14 +241,10 @@ pub async fn reputation(
     AdminUser(me): AdminUser,
     page: Page,
     State(ctx): State<AppContext>,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(form): Form<ReputationForm>,
 ) -> Result<Response> {
-    let user = match target(&v, &page, &ctx, &me, &id).await? {
-        Ok(user) => user,
-        Err(res) => return Ok(res),
-    };
-    let lang = page.lang();
+    let user = target(&ctx, &me, id).await?;
     let mut errors = FieldErrors::new();
     let delta = form
         .delta
@@ -332,9 +253,9 @@ pub async fn reputation(
         .ok()
         .filter(|d| *d != 0 && d.abs() <= 100_000);
     if delta.is_none() {
-        errors.add_args(lang, "delta", "error-delta", &[("max", Arg::Num(100_000))]);
+        errors.add_with("delta", "error-delta", vec![("max", Value::Num(100_000))]);
     }
-    let reason = required_reason(&form.reason, lang, &mut errors, "adjust_reason");
+    let reason = required_reason(&form.reason, &mut errors, "adjust_reason");
     let (Some(delta), Some(reason)) = (delta, reason) else {
         return render_user(
             &v,
@@ -349,7 +270,7 @@ pub async fn reputation(
     moderation::adjust_reputation(
         &ctx.db,
         &Votes::get(&ctx),
-        &me,
+        me.actor(),
         &user,
         delta,
         &reason,
@@ -365,19 +286,14 @@ pub async fn reputation(
 
 #[debug_handler]
 pub async fn logout(
-    ViewEngine(v): ViewEngine<TeraView>,
     AdminUser(me): AdminUser,
-    page: Page,
     State(ctx): State<AppContext>,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(form): Form<ReasonForm>,
 ) -> Result<Response> {
-    let user = match target(&v, &page, &ctx, &me, &id).await? {
-        Ok(user) => user,
-        Err(res) => return Ok(res),
-    };
+    let user = target(&ctx, &me, id).await?;
     let reason = clean_reason(&form.reason).ok_or_else(|| AppError::bad_request("reason"))?;
-    moderation::logout_everywhere(&ctx.db, &me, &user, &reason).await?;
+    moderation::logout_everywhere(&ctx.db, me.actor(), &user, &reason).await?;
     Ok(flash::redirect(
         &format!("/admin/users/{}", user.id),
         Kind::Success,

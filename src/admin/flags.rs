@@ -2,21 +2,57 @@
 //! moderators resolve the queue as helpful (often deleting or locking the
 //! post) or declined, and the flagger sees the outcome.
 use chrono::Utc;
-use loco_rs::prelude::*;
-use sea_orm::{prelude::DateTimeWithTimeZone, ActiveValue::Set, FromQueryResult, Value};
+use sea_orm::{
+    entity::prelude::*, prelude::DateTimeWithTimeZone, ActiveValue::Set, DatabaseTransaction,
+    FromQueryResult, QueryOrder, QuerySelect, Value,
+};
 use serde::{Deserialize, Serialize};
 
-pub use super::_entities::flags::{self, ActiveModel, Column, Entity, Model};
-use super::{audit, is_unique_violation, questions, reviews};
+pub use crate::db::entities::flags::{ActiveModel, Column, Entity, Model};
 use crate::{
-    db::{write_txn, Sql},
+    audit::{self, Action, Subject},
+    db::{for_update, write_txn, DbResult, Sql, Unique},
+    forum::{answers, questions},
+    reviews,
     text::has_forbidden_chars,
+    users::Actor,
     votes::{repository::VoteRepository, repository::VoteTx, Kind, Target, Votes},
-    web::CurrentUser,
 };
 
 pub const REASONS: &[&str] = &["spam", "offensive", "off_topic", "other"];
 pub const NOTE_MAX: usize = 500;
+
+/// One flag per user and post.
+const ONCE: Unique = Unique {
+    name: "flags_once",
+    sqlite: "flags.user_id, flags.target_kind, flags.target_id",
+};
+
+/// Where a flag stands, as stored in `flags.status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Helpful,
+    Declined,
+}
+
+impl Status {
+    pub const ALL: [Self; 3] = [Self::Pending, Self::Helpful, Self::Declined];
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Helpful => "helpful",
+            Self::Declined => "declined",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
 
 /// The flag form.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -28,21 +64,33 @@ pub struct FlagParams {
     pub note: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a flag (or its resolution) was refused.
+#[derive(Debug, thiserror::Error)]
 pub enum FlagError {
+    #[error("no such post or flag")]
     NotFound,
+    #[error("own post")]
     Own,
+    #[error("needs {0} reputation")]
     NotEnoughReputation(i64),
+    #[error("already flagged")]
     Duplicate,
+    #[error("unknown reason")]
     BadReason,
+    #[error("a note is needed")]
     NoteNeeded,
+    #[error("already resolved")]
     AlreadyResolved,
+    #[error(transparent)]
+    Review(#[from] reviews::ReviewError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
 }
 
 impl FlagError {
-    /// The Fluent key of the message.
+    /// The Fluent key of the message (refusals the flagger may see).
     #[must_use]
-    pub const fn key(self) -> &'static str {
+    pub const fn key(&self) -> &'static str {
         match self {
             Self::NotFound => "flag-error-not-found",
             Self::Own => "flag-error-own",
@@ -51,12 +99,9 @@ impl FlagError {
             Self::BadReason => "flag-error-reason",
             Self::NoteNeeded => "flag-error-note",
             Self::AlreadyResolved => "flag-error-resolved",
+            Self::Review(_) | Self::Db(_) => "error-500-message",
         }
     }
-}
-
-const fn kind_code(kind: Kind) -> i16 {
-    kind.code()
 }
 
 /// Flags `target` for `user`. Refuses own posts, missing or deleted ones,
@@ -64,57 +109,59 @@ const fn kind_code(kind: Kind) -> i16 {
 /// of the same post (the unique index decides).
 ///
 /// # Errors
-/// Why the flag was refused; database errors as `Err(Error)`.
+/// Why the flag was refused, or a database error.
 pub async fn create(
     db: &DatabaseConnection,
     votes: &Votes,
-    user: &CurrentUser,
+    user: &Actor,
     target: Target,
     params: &FlagParams,
-) -> Result<std::result::Result<Model, FlagError>> {
+) -> Result<Model, FlagError> {
     if !REASONS.contains(&params.reason.as_str()) {
-        return Ok(Err(FlagError::BadReason));
+        return Err(FlagError::BadReason);
     }
     let note = params.note.trim();
     if note.chars().count() > NOTE_MAX || has_forbidden_chars(note, true) {
-        return Ok(Err(FlagError::NoteNeeded));
+        return Err(FlagError::NoteNeeded);
     }
     if params.reason == "other" && note.is_empty() {
-        return Ok(Err(FlagError::NoteNeeded));
+        return Err(FlagError::NoteNeeded);
     }
     let min = votes.rules().flag_min();
     if !user.is_staff() && user.reputation < min {
-        return Ok(Err(FlagError::NotEnoughReputation(min)));
+        return Err(FlagError::NotEnoughReputation(min));
     }
     // the vote repository knows how to find a post's author and state
     let mut tx = votes.repo().begin().await?;
     let info = tx.target(target).await?;
     tx.commit().await?;
     let Some(info) = info.filter(|i| i.live) else {
-        return Ok(Err(FlagError::NotFound));
+        return Err(FlagError::NotFound);
     };
     if info.author_id == user.id {
-        return Ok(Err(FlagError::Own));
+        return Err(FlagError::Own);
     }
     let now = Utc::now().fixed_offset();
-    let inserted = ActiveModel {
+    ActiveModel {
         user_id: Set(user.id),
-        target_kind: Set(kind_code(target.kind)),
+        target_kind: Set(target.kind.code()),
         target_id: Set(target.id),
         reason: Set(params.reason.clone()),
         note: Set((!note.is_empty()).then(|| note.to_string())),
-        status: Set("pending".to_string()),
+        status: Set(Status::Pending.as_str().to_string()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
     .insert(db)
-    .await;
-    match inserted {
-        Ok(flag) => Ok(Ok(flag)),
-        Err(err) if is_unique_violation(&err) => Ok(Err(FlagError::Duplicate)),
-        Err(err) => Err(err.into()),
-    }
+    .await
+    .map_err(|err| {
+        if ONCE.violated_by(&err) {
+            FlagError::Duplicate
+        } else {
+            err.into()
+        }
+    })
 }
 
 /// What the moderator does with the flagged post when the flag is helpful.
@@ -125,105 +172,130 @@ pub enum Followup {
     Lock,
 }
 
+impl Followup {
+    const fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Delete => "delete",
+            Self::Lock => "lock",
+        }
+    }
+}
+
+/// The flag `id`, locked for the rest of `txn` (PostgreSQL; SQLite's
+/// immediate transaction already holds the write lock).
+async fn lock(txn: &DatabaseTransaction, id: i64) -> DbResult<Option<Model>> {
+    let mut q = Sql::new("SELECT * FROM flags WHERE id = ?");
+    q.push_bind("", [Value::from(id)]);
+    q.push(for_update(txn.get_database_backend()));
+    Model::find_by_statement(q.build(txn.get_database_backend()))
+        .one(txn)
+        .await
+}
+
 /// Resolves flag `id` (and every other pending flag on the same post) as
 /// helpful or declined, optionally deleting or locking the post, in one
-/// transaction with its audit row.
+/// transaction with its audit rows. The flag's row is locked first and the
+/// update must find it pending, so two moderators resolving at once cannot
+/// both act: the second is told it is already resolved.
 ///
 /// # Errors
-/// `AlreadyResolved`/`NotFound`, or database errors.
+/// `NotFound`, `AlreadyResolved`, or a database error.
 pub async fn resolve(
     db: &DatabaseConnection,
     votes: &Votes,
     id: i64,
-    actor: &CurrentUser,
+    actor: &Actor,
     helpful: bool,
     followup: Followup,
     note: &str,
-) -> Result<std::result::Result<(), FlagError>> {
+) -> Result<(), FlagError> {
     let txn = write_txn(db).await?;
-    let Some(flag) = Entity::find_by_id(id).one(&txn).await? else {
-        return Ok(Err(FlagError::NotFound));
-    };
-    if flag.status != "pending" {
-        return Ok(Err(FlagError::AlreadyResolved));
+    let flag = lock(&txn, id).await?.ok_or(FlagError::NotFound)?;
+    if flag.status != Status::Pending.as_str() {
+        return Err(FlagError::AlreadyResolved);
     }
     let now = Utc::now().fixed_offset();
-    let status = if helpful { "helpful" } else { "declined" };
+    let status = if helpful {
+        Status::Helpful
+    } else {
+        Status::Declined
+    };
     let note = note.trim();
-    Sql::new(
+    let resolved = Sql::new(
         "UPDATE flags SET status = ?, resolved_by = ?, resolved_at = ?, resolution_note = ?, updated_at = ? \
-         WHERE target_kind = ? AND target_id = ? AND status = 'pending'",
+         WHERE target_kind = ? AND target_id = ? AND status = ?",
     )
     .push_bind(
         "",
         [
-            Value::from(status),
+            Value::from(status.as_str()),
             Value::from(actor.id),
             Value::from(now),
             Value::from((!note.is_empty()).then(|| note.to_string())),
             Value::from(now),
             Value::from(flag.target_kind),
             Value::from(flag.target_id),
+            Value::from(Status::Pending.as_str()),
         ],
     )
     .execute(&txn)
     .await?;
-    let kind = Kind::from_code(flag.target_kind).ok_or(Error::NotFound)?;
+    if resolved == 0 {
+        return Err(FlagError::AlreadyResolved);
+    }
+    let kind = Kind::from_code(flag.target_kind).ok_or(FlagError::NotFound)?;
     let followup = if helpful { followup } else { Followup::None };
     // the follow-up is a moderation action of its own in the log, written
     // only when it changed something (the post may be gone already)
-    let id = flag.target_id;
+    let post = flag.target_id;
     let (action, author) = match (followup, kind) {
         (Followup::Delete, Kind::Question) => (
-            "post.delete",
-            questions::set_deleted(&txn, votes, id, actor.id, true).await?,
+            Action::PostDelete,
+            questions::set_deleted(&txn, votes, post, actor.id, true).await?,
         ),
         (Followup::Delete, Kind::Answer) => (
-            "post.delete",
-            super::answers::set_deleted(&txn, votes, id, actor.id, true).await?,
+            Action::PostDelete,
+            answers::set_deleted(&txn, votes, post, actor.id, true).await?,
         ),
         (Followup::Delete, Kind::Review) => (
-            "post.delete",
-            reviews::set_deleted(&txn, votes, id, actor.id, true)
-                .await
-                .map_err(|e| Error::Message(format!("{e:?}")))?,
+            Action::PostDelete,
+            reviews::set_deleted(&txn, votes, post, actor.id, true).await?,
         ),
         (Followup::Lock, Kind::Question) => (
-            "question.lock",
-            questions::set_locked_in(&txn, id, actor.id, true).await?,
+            Action::QuestionLock,
+            questions::set_locked_in(&txn, post, actor.id, true).await?,
         ),
-        _ => ("", None),
+        _ => (Action::PostEdit, None),
     };
     if let Some(author) = author {
-        let entry = audit::Entry::new(actor.id, action, kind_name(kind), id)
+        let entry = audit::Entry::new(actor.id, action, subject(kind), post)
             .user(author)
             .reason(note)
             .details(format!("flag #{}", flag.id));
         audit::record(&txn, &entry).await?;
     }
-    let followup_name = match followup {
-        Followup::None => "none",
-        Followup::Delete => "delete",
-        Followup::Lock => "lock",
-    };
-    let entry = audit::Entry::new(actor.id, "flag.resolve", "flag", flag.id)
+    let entry = audit::Entry::new(actor.id, Action::FlagResolve, Subject::Flag, flag.id)
         .reason(note)
         .details(format!(
-            "{status}; {followup_name}; {} {}",
-            kind_name(kind),
+            "{}; {}; {} {}",
+            status.as_str(),
+            followup.as_str(),
+            subject(kind).as_str(),
             flag.target_id
         ));
     audit::record(&txn, &entry).await?;
     txn.commit().await?;
-    Ok(Ok(()))
+    Ok(())
 }
 
+/// The audit subject of a flagged post.
 #[must_use]
-pub const fn kind_name(kind: Kind) -> &'static str {
+pub const fn subject(kind: Kind) -> Subject {
     match kind {
-        Kind::Question => "question",
-        Kind::Answer => "answer",
-        Kind::Review => "review",
+        Kind::Question => Subject::Question,
+        Kind::Answer => Subject::Answer,
+        Kind::Review => Subject::Review,
     }
 }
 
@@ -253,7 +325,11 @@ pub const PER_PAGE: u64 = 30;
 ///
 /// # Errors
 /// On database errors.
-pub async fn queue(db: &impl ConnectionTrait, status: &str, page: u64) -> Result<Vec<QueueRow>> {
+pub async fn queue(
+    db: &impl ConnectionTrait,
+    status: Status,
+    page: u64,
+) -> DbResult<Vec<QueueRow>> {
     let mut q = Sql::new(
         "SELECT f.id, f.target_kind, f.target_id, f.reason, f.note, f.status, f.created_at, u.username AS flagger, \
          COALESCE(q.id, aq.id) AS question_id, COALESCE(q.slug, aq.slug) AS question_slug, \
@@ -267,8 +343,8 @@ pub async fn queue(db: &impl ConnectionTrait, status: &str, page: u64) -> Result
          LEFT JOIN questions aq ON aq.id = a.question_id \
          LEFT JOIN reviews r ON f.target_kind = 3 AND r.id = f.target_id WHERE f.status = ?",
     );
-    q.push_bind("", [Value::from(status.to_string())]);
-    q.push(if status == "pending" {
+    q.push_bind("", [Value::from(status.as_str())]);
+    q.push(if status == Status::Pending {
         " ORDER BY f.id ASC"
     } else {
         " ORDER BY f.id DESC"
@@ -280,35 +356,58 @@ pub async fn queue(db: &impl ConnectionTrait, status: &str, page: u64) -> Result
             Value::from(((page.clamp(1, 500) - 1) * PER_PAGE) as i64),
         ],
     );
-    Ok(
-        QueueRow::find_by_statement(q.build(db.get_database_backend()))
-            .all(db)
-            .await?,
-    )
+    QueueRow::find_by_statement(q.build(db.get_database_backend()))
+        .all(db)
+        .await
 }
 
 /// Number of pending flags.
 ///
 /// # Errors
 /// On database errors.
-pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64> {
-    Ok(Entity::find()
-        .filter(Column::Status.eq("pending"))
+pub async fn pending_count(db: &impl ConnectionTrait) -> DbResult<u64> {
+    Entity::find()
+        .filter(Column::Status.eq(Status::Pending.as_str()))
         .count(db)
-        .await?)
+        .await
+}
+
+/// One of a user's own flags, with its outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnFlag {
+    pub id: i64,
+    pub kind: i16,
+    pub target_id: i64,
+    pub reason: String,
+    pub status: String,
+    pub note: Option<String>,
+    pub ts: i64,
 }
 
 /// A user's own flags, newest first, with their outcome.
 ///
 /// # Errors
 /// On database errors.
-pub async fn by_user(db: &impl ConnectionTrait, user_id: i64, limit: u64) -> Result<Vec<Model>> {
+pub async fn by_user(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    limit: u64,
+) -> DbResult<Vec<OwnFlag>> {
     Ok(Entity::find()
         .filter(Column::UserId.eq(user_id))
         .order_by_desc(Column::Id)
         .limit(limit)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|f| OwnFlag {
+            id: f.id,
+            kind: f.target_kind,
+            target_id: f.target_id,
+            reason: f.reason,
+            status: f.status,
+            note: f.resolution_note,
+            ts: f.created_at.timestamp(),
+        })
+        .collect())
 }
-
-impl ActiveModelBehavior for ActiveModel {}

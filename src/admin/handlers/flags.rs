@@ -1,21 +1,20 @@
 //! The flag queue and its resolution.
 use axum::{debug_handler, extract::Query};
 use loco_rs::prelude::*;
-
-use crate::web::error::{AppError, Result};
 use serde::Deserialize;
 
 use crate::{
-    controllers::questions::parse_id,
-    models::flags::{self, Followup},
-    views::{
-        admin::FlagItem,
-        shared::{parse_page, url_with, Pager},
+    admin::{
+        flags::{self, FlagError, Followup, Status},
+        moderation::clean_reason,
+        views::{self, FlagItem, Tab},
     },
     votes::Votes,
     web::{
+        error::{AppError, Result},
         flash::{self, Kind},
-        Page, StaffUser,
+        present::{parse_page, url_with, Pager},
+        Id, Page, StaffUser,
     },
 };
 
@@ -35,11 +34,11 @@ pub async fn index(
     State(ctx): State<AppContext>,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response> {
-    let status = match q.status.as_deref() {
-        Some("helpful") => "helpful",
-        Some("declined") => "declined",
-        _ => "pending",
-    };
+    let status = q
+        .status
+        .as_deref()
+        .and_then(Status::parse)
+        .unwrap_or(Status::Pending);
     let n = parse_page(q.page.as_deref()).min(500);
     let rows: Vec<FlagItem> = flags::queue(&ctx.db, status, n)
         .await?
@@ -54,14 +53,18 @@ pub async fn index(
     let pager = Pager::new(n, pages, |p| {
         url_with(
             "/admin/flags",
-            &[("status", status), ("page", &p.to_string())],
+            &[("status", status.as_str()), ("page", &p.to_string())],
         )
     });
-    let tabs: Vec<serde_json::Value> = ["pending", "helpful", "declined"]
-        .iter()
-        .map(|s| data!({ "key": s, "url": url_with("/admin/flags", &[("status", s)]), "active": *s == status }))
+    let tabs: Vec<Tab> = Status::ALL
+        .into_iter()
+        .map(|s| Tab {
+            key: s.as_str(),
+            url: url_with("/admin/flags", &[("status", s.as_str())]),
+            active: s == status,
+        })
         .collect();
-    page.render(&v, "admin/flags.html", data!({ "section": "flags", "flags": rows, "tabs": tabs, "status": status, "pager": pager }))
+    views::flags(&v, &page, &rows, &tabs, status, &pager)
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,16 +80,11 @@ pub struct ResolveForm {
 
 #[debug_handler]
 pub async fn resolve(
-    ViewEngine(v): ViewEngine<TeraView>,
     StaffUser(me): StaffUser,
-    page: Page,
     State(ctx): State<AppContext>,
-    Path(id): Path<String>,
+    Id(id): Id,
     Form(form): Form<ResolveForm>,
 ) -> Result<Response> {
-    let Some(id) = parse_id(&id) else {
-        return page.not_found(&v);
-    };
     let helpful = match form.outcome.as_str() {
         "helpful" => true,
         "declined" => false,
@@ -98,24 +96,19 @@ pub async fn resolve(
         "lock" => Followup::Lock,
         _ => return Err(AppError::bad_request("followup")),
     };
-    let note = super::clean_reason(&form.note).ok_or_else(|| AppError::bad_request("note"))?;
-    match flags::resolve(
-        &ctx.db,
-        &Votes::get(&ctx),
-        id,
-        &me,
-        helpful,
-        followup,
-        &note,
-    )
-    .await?
-    {
+    let note = clean_reason(&form.note).ok_or_else(|| AppError::bad_request("note"))?;
+    let votes = Votes::get(&ctx);
+    match flags::resolve(&ctx.db, &votes, id, me.actor(), helpful, followup, &note).await {
         Ok(()) => Ok(flash::redirect(
             "/admin/flags",
             Kind::Success,
             "flash-flag-resolved",
         )),
-        Err(flags::FlagError::NotFound) => page.not_found(&v),
-        Err(err) => Ok(flash::redirect("/admin/flags", Kind::Warning, err.key())),
+        Err(FlagError::AlreadyResolved) => Ok(flash::redirect(
+            "/admin/flags",
+            Kind::Warning,
+            FlagError::AlreadyResolved.key(),
+        )),
+        Err(err) => Err(err.into()),
     }
 }

@@ -1,23 +1,48 @@
 //! Moderator and admin actions on accounts. Each runs in one transaction
 //! with its audit row and its reputation effect.
 use chrono::{DateTime, NaiveDate, Utc};
-use loco_rs::prelude::*;
-use sea_orm::{ActiveValue::Set, QuerySelect, Value};
+use sea_orm::entity::prelude::*;
+use sea_orm::{ActiveValue::Set, FromQueryResult, QuerySelect, Value};
 
-use super::{
-    audit,
-    users::{self, Role},
-};
 use crate::{
-    db::{write_txn, Sql},
+    audit::{self, Action, Subject},
+    db::{write_txn, DbResult, Sql},
+    forms::FieldErrors,
+    text::has_forbidden_chars,
+    users::{self, tokens, Actor, Role},
     votes::{Reason, SqlTx, Votes},
-    web::CurrentUser,
 };
+
+/// Longest reason a moderation form accepts, in characters.
+pub const REASON_MAX: usize = 500;
+
+/// A reason typed into a moderation form: trimmed, at most `REASON_MAX`
+/// characters, no control characters. `None` when it breaks those rules.
+#[must_use]
+pub fn clean_reason(raw: &str) -> Option<String> {
+    let reason = raw.trim();
+    (reason.chars().count() <= REASON_MAX && !has_forbidden_chars(reason, true))
+        .then(|| reason.to_string())
+}
+
+/// A reason the form cannot do without; when it is empty or invalid the
+/// message goes to `errors[field]`.
+pub fn required_reason(raw: &str, errors: &mut FieldErrors, field: &str) -> Option<String> {
+    let reason = clean_reason(raw).filter(|r| !r.is_empty());
+    if reason.is_none() {
+        errors.add_with(
+            field,
+            "error-reason-required",
+            vec![("max", REASON_MAX.into())],
+        );
+    }
+    reason
+}
 
 /// May `actor` act on `target`? Admins on anyone but themselves; moderators
 /// only on plain users.
 #[must_use]
-pub fn may_moderate(actor: &CurrentUser, target: &users::Model) -> bool {
+pub fn may_moderate(actor: &Actor, target: &users::Model) -> bool {
     actor.id != target.id && (actor.is_admin() || (actor.is_staff() && target.role() == Role::User))
 }
 
@@ -30,11 +55,11 @@ pub fn may_moderate(actor: &CurrentUser, target: &users::Model) -> bool {
 pub async fn suspend(
     db: &DatabaseConnection,
     votes: &Votes,
-    actor: &CurrentUser,
+    actor: &Actor,
     user: &users::Model,
     until: DateTime<Utc>,
     reason: &str,
-) -> Result<()> {
+) -> DbResult<()> {
     let txn = write_txn(db).await?;
     Sql::new(
         "UPDATE users SET suspended_until = ?, suspension_reason = ?, updated_at = ? WHERE id = ?",
@@ -52,7 +77,7 @@ pub async fn suspend(
     .await?;
     users::Model::end_sessions(&txn, user.id).await?;
     // a reset link mailed before the suspension must not open a new login
-    super::account_tokens::revoke_all(&txn, user.id, super::account_tokens::Purpose::Reset).await?;
+    tokens::revoke_all(&txn, user.id, tokens::Purpose::Reset).await?;
     crate::votes::voter_status_changed(
         votes,
         &txn,
@@ -61,7 +86,7 @@ pub async fn suspend(
         Some(actor.id),
     )
     .await?;
-    let entry = audit::Entry::new(actor.id, "user.suspend", "user", user.id)
+    let entry = audit::Entry::new(actor.id, Action::UserSuspend, Subject::User, user.id)
         .user(user.id)
         .reason(reason)
         .details(format!("→ {}", until.format("%Y-%m-%d %H:%M UTC")));
@@ -77,10 +102,10 @@ pub async fn suspend(
 pub async fn unsuspend(
     db: &DatabaseConnection,
     votes: &Votes,
-    actor: &CurrentUser,
+    actor: &Actor,
     user: &users::Model,
     reason: &str,
-) -> Result<()> {
+) -> DbResult<()> {
     let txn = write_txn(db).await?;
     Sql::new("UPDATE users SET suspended_until = NULL, suspension_reason = NULL, updated_at = ? WHERE id = ?")
         .push_bind("", [Value::from(Utc::now().fixed_offset()), Value::from(user.id)])
@@ -90,7 +115,7 @@ pub async fn unsuspend(
         .await?;
     audit::record(
         &txn,
-        &audit::Entry::new(actor.id, "user.unsuspend", "user", user.id)
+        &audit::Entry::new(actor.id, Action::UserUnsuspend, Subject::User, user.id)
             .user(user.id)
             .reason(reason),
     )
@@ -111,7 +136,7 @@ pub async fn lift_expired(
     votes: &Votes,
     only: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<u64> {
+) -> DbResult<u64> {
     let mut query = users::Entity::find()
         .select_only()
         .column(users::Column::Id)
@@ -143,17 +168,17 @@ pub async fn lift_expired(
 /// On database errors.
 pub async fn set_role(
     db: &DatabaseConnection,
-    actor: &CurrentUser,
+    actor: &Actor,
     user: &users::Model,
     role: Role,
     reason: &str,
-) -> Result<()> {
+) -> DbResult<()> {
     let txn = write_txn(db).await?;
     let mut active: users::ActiveModel = user.clone().into();
     active.role = Set(role.as_str().to_string());
     active.updated_at = Set(Utc::now().fixed_offset());
     active.update(&txn).await?;
-    let entry = audit::Entry::new(actor.id, "user.role", "user", user.id)
+    let entry = audit::Entry::new(actor.id, Action::UserRole, Subject::User, user.id)
         .user(user.id)
         .reason(reason)
         .details(format!("{} → {}", user.role, role.as_str()));
@@ -168,15 +193,15 @@ pub async fn set_role(
 /// On database errors.
 pub async fn logout_everywhere(
     db: &DatabaseConnection,
-    actor: &CurrentUser,
+    actor: &Actor,
     user: &users::Model,
     reason: &str,
-) -> Result<()> {
+) -> DbResult<()> {
     let txn = write_txn(db).await?;
     users::Model::end_sessions(&txn, user.id).await?;
     audit::record(
         &txn,
-        &audit::Entry::new(actor.id, "user.logout", "user", user.id)
+        &audit::Entry::new(actor.id, Action::UserLogout, Subject::User, user.id)
             .user(user.id)
             .reason(reason),
     )
@@ -193,23 +218,84 @@ pub async fn logout_everywhere(
 pub async fn adjust_reputation(
     db: &DatabaseConnection,
     votes: &Votes,
-    actor: &CurrentUser,
+    actor: &Actor,
     user: &users::Model,
     delta: i64,
     reason: &str,
     day: NaiveDate,
-) -> Result<()> {
+) -> DbResult<()> {
     let txn = write_txn(db).await?;
     let mut tx = SqlTx::borrowed(&txn);
     votes
         .adjust(&mut tx, user.id, delta, reason, actor.id, day)
-        .await
-        .map_err(|e| Error::Message(e.to_string()))?;
-    let entry = audit::Entry::new(actor.id, "user.reputation", "user", user.id)
+        .await?;
+    let entry = audit::Entry::new(actor.id, Action::UserReputation, Subject::User, user.id)
         .user(user.id)
         .reason(reason)
         .details(format!("{delta:+}"));
     audit::record(&txn, &entry).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// A deleted post, for the list moderators restore from.
+#[derive(Debug, serde::Serialize)]
+pub struct DeletedPost {
+    pub kind: String,
+    pub id: i64,
+    pub title: String,
+    pub url: String,
+    pub author: String,
+    pub deleted_ts: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct DeletedRow {
+    kind: String,
+    id: i64,
+    title: String,
+    question_id: i64,
+    question_slug: String,
+    author: String,
+    deleted_at: sea_orm::prelude::DateTimeWithTimeZone,
+}
+
+/// The most recently deleted questions, answers and reviews.
+///
+/// # Errors
+/// On database errors.
+pub async fn recently_deleted(db: &impl ConnectionTrait, limit: u64) -> DbResult<Vec<DeletedPost>> {
+    let mut q = Sql::new(
+        "SELECT * FROM (SELECT 'question' AS kind, q.id, q.title, q.id AS question_id, q.slug AS question_slug, \
+         u.username AS author, q.deleted_at FROM questions q JOIN users u ON u.id = q.user_id WHERE q.deleted_at IS NOT NULL \
+         UNION ALL SELECT 'answer' AS kind, a.id, q.title, q.id AS question_id, q.slug AS question_slug, \
+         u.username AS author, a.deleted_at FROM answers a JOIN questions q ON q.id = a.question_id \
+         JOIN users u ON u.id = a.user_id WHERE a.deleted_at IS NOT NULL \
+         UNION ALL SELECT 'review' AS kind, r.id, r.title, 0 AS question_id, '' AS question_slug, \
+         u.username AS author, r.deleted_at FROM reviews r JOIN users u ON u.id = r.user_id WHERE r.deleted_at IS NOT NULL) d \
+         ORDER BY deleted_at DESC LIMIT ?",
+    );
+    q.push_bind("", [Value::from(i64::try_from(limit).unwrap_or(50))]);
+    Ok(
+        DeletedRow::find_by_statement(q.build(db.get_database_backend()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| DeletedPost {
+                url: match r.kind.as_str() {
+                    "question" => format!("/questions/{}/{}", r.question_id, r.question_slug),
+                    "answer" => format!(
+                        "/questions/{}/{}#answer-{}",
+                        r.question_id, r.question_slug, r.id
+                    ),
+                    _ => format!("/reviews/{}", r.id),
+                },
+                deleted_ts: r.deleted_at.timestamp(),
+                kind: r.kind,
+                id: r.id,
+                title: r.title,
+                author: r.author,
+            })
+            .collect(),
+    )
 }

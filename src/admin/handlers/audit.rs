@@ -2,16 +2,20 @@
 use axum::{debug_handler, extract::Query};
 use loco_rs::prelude::*;
 
-use crate::web::error::Result;
 use serde::Deserialize;
 
 use crate::{
-    models::{audit, users},
-    views::{
-        admin::AuditItem,
-        shared::{parse_page, url_with, Pager},
+    admin::{
+        audit,
+        views::{self, AuditItem},
     },
-    web::{Page, StaffUser},
+    audit::Action,
+    users,
+    web::{
+        error::Result,
+        present::{parse_page, url_with, Pager},
+        Page, StaffUser,
+    },
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -32,7 +36,7 @@ pub async fn index(
     State(ctx): State<AppContext>,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response> {
-    let action = q.action.as_deref().filter(|a| audit::ACTIONS.contains(a));
+    let action = q.action.as_deref().and_then(Action::parse);
     let actor_name = q
         .actor
         .as_deref()
@@ -56,25 +60,12 @@ pub async fn index(
         url_with(
             "/admin/audit",
             &[
-                ("action", action.unwrap_or("")),
+                ("action", action.map_or("", Action::as_str)),
                 ("actor", actor_name),
                 ("page", &p.to_string()),
             ],
         )
     });
     let items: Vec<AuditItem> = rows.iter().map(AuditItem::new).collect();
-    page.render(
-        &v,
-        "admin/audit.html",
-        data!({
-            "section": "audit",
-            "items": items,
-            "pager": pager,
-            "actions": audit::ACTIONS
-                .iter()
-                .map(|a| data!({ "code": a, "key": format!("audit-{}", a.replace('.', "-")) }))
-                .collect::<Vec<_>>(),
-            "filter": { "action": action.unwrap_or(""), "actor": actor_name },
-        }),
-    )
+    views::audit(&v, &page, &items, &pager, action, actor_name)
 }
