@@ -18,11 +18,12 @@ use migration::Migrator;
 use sea_orm::{ConnectionTrait, DbBackend};
 
 use crate::{
-    controllers,
+    admin, forum,
     initializers::view_engine::{self, ViewEngineInitializer},
+    reviews,
     settings::Settings,
-    tasks,
-    votes::{ReputationRules, SqlVoteRepository, Votes},
+    tasks, users,
+    votes::{self, ReputationRules, SqlVoteRepository, Votes},
     web::{self, query_count},
 };
 
@@ -84,27 +85,16 @@ impl Hooks for App {
 
     async fn before_routes(_ctx: &AppContext) -> Result<AxumRouter<AppContext>> {
         // set first so every layer (session, user, error pages) wraps it
-        Ok(AxumRouter::new().fallback(controllers::pages::not_found))
+        Ok(AxumRouter::new().fallback(web::error_pages::not_found))
     }
 
     fn routes(_ctx: &AppContext) -> AppRoutes {
         AppRoutes::with_default_routes()
-            .add_route(controllers::home::routes())
-            .add_route(controllers::auth::routes())
-            .add_route(controllers::password_reset::routes())
-            .add_route(controllers::lang::routes())
-            .add_route(controllers::users::routes())
-            .add_route(controllers::settings::routes())
-            .add_route(controllers::avatars::routes())
-            .add_route(controllers::questions::routes())
-            .add_route(controllers::answers::routes())
-            .add_route(controllers::tags::routes())
-            .add_route(controllers::votes::routes())
-            .add_route(controllers::leaderboard::routes())
-            .add_route(controllers::reviews::routes())
-            .add_route(controllers::courses::routes())
-            .add_route(controllers::flags::routes())
-            .add_route(controllers::admin::routes())
+            .add_route(forum::routes())
+            .add_route(users::routes())
+            .add_route(votes::routes())
+            .add_route(reviews::routes())
+            .add_route(admin::routes())
     }
 
     async fn before_run(ctx: &AppContext) -> Result<()> {

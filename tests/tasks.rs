@@ -1,6 +1,6 @@
 //! Command-line tasks.
 use loco_rs::task::Vars;
-use nightcoder::{app::App, models::users};
+use nightcoder::{app::App, users};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::support::TestApp;

@@ -20,7 +20,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 use crate::{
     i18n::Lang,
-    models::users::{self, RegisterError, RegisterParams, Registered, Role},
+    users::{self, accounts::Error as UsersError, RegisterParams, Registered, Role},
 };
 
 pub struct MakeAdmin;
@@ -81,11 +81,11 @@ async fn create(ctx: &AppContext, username: &str, vars: &Vars) -> Result<users::
         password: password.clone(),
         password_confirm: password.clone(),
     };
-    let errors = params.validate(Lang::En);
+    let errors = params.validate();
     if !errors.is_empty() {
         return Err(Error::Message(format!(
             "invalid account: {}",
-            serde_json::to_string(&errors)?
+            serde_json::to_string(&errors.translate(Lang::En))?
         )));
     }
     // an operator vouches for the address: the account is confirmed
@@ -96,12 +96,12 @@ async fn create(ctx: &AppContext, username: &str, vars: &Vars) -> Result<users::
                 "cannot create: {email} already belongs to an account"
             )))
         }
-        Err(RegisterError::UsernameTaken) => {
+        Err(UsersError::UsernameTaken) => {
             return Err(Error::Message(format!(
                 "cannot create: the username {username} is taken"
             )))
         }
-        Err(RegisterError::Other(err)) => return Err(err),
+        Err(err) => return Err(Error::Message(err.to_string())),
     };
     if generated {
         println!("created {username} with password: {password}");

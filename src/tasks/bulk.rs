@@ -20,10 +20,11 @@ use rand::{rngs::SmallRng, Rng, SeedableRng};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, TransactionTrait, Value};
 
 use crate::{
+    counters,
     db::Sql,
-    models::{counters, users},
     search,
     text::{escape_html, slugify},
+    users,
 };
 
 /// Rows per INSERT: stays under SQLite's 32 766 bound variables.
@@ -292,7 +293,9 @@ pub async fn seed(ctx: &AppContext, plan: &Plan) -> Result<String> {
     };
     let mut rng = SmallRng::seed_from_u64(20_261_121);
     let origin: DateTime<FixedOffset> = (Utc::now() - Duration::days(2 * 365)).fixed_offset();
-    let hash = crate::passwords::hash("bulk user password").await?;
+    let hash = crate::passwords::hash("bulk user password")
+        .await
+        .map_err(|e| Error::Message(e.to_string()))?;
 
     let txn = ctx.db.begin().await?;
     let mut values = Vec::with_capacity(plan.users * 8);
@@ -508,7 +511,7 @@ async fn seed_reviews(
         .flat_map(|n| {
             [
                 Value::from(n.clone()),
-                Value::from(crate::models::courses::name_key(n)),
+                Value::from(crate::reviews::courses::name_key(n)),
                 Value::from(slugify(n)),
                 Value::from(now),
                 Value::from(now),

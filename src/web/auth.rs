@@ -1,10 +1,9 @@
 //! Who is asking: the current user (from the session) and the language.
 //!
 //! One layer resolves both for every request and stores them in the request
-//! extensions; the extractors below only read them. A session is accepted
-//! only while the user's `session_version` still matches the one stored at
-//! login, the user is neither suspended nor deleted, and the login is younger
-//! than the absolute session lifetime; otherwise the session row is deleted.
+//! extensions; the extractors below only read them. Whether a session still
+//! counts is decided by `users::sessions` (one place); a session that no
+//! longer counts is deleted here.
 use axum::{
     extract::{FromRequestParts, Request, State},
     http::{header, request::Parts, Method, StatusCode},
@@ -14,44 +13,33 @@ use axum::{
 use axum_extra::extract::CookieJar;
 use chrono::Utc;
 use loco_rs::app::AppContext;
-use sea_orm::EntityTrait;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tower_sessions::Session;
 
 use crate::{
     i18n::Lang,
-    models::users::{self, Role},
     settings::Settings,
+    users::{
+        self,
+        sessions::{Login, LOGIN_KEY},
+        Actor,
+    },
     web::error::AppError,
-    web::session_store::AUTH_KEY,
 };
 
-/// What the session remembers about a login.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AuthData {
-    pub uid: i64,
-    /// The user's `session_version` at login.
-    pub sv: i32,
-    /// Login time (unix seconds), for the absolute lifetime.
-    pub at: i64,
-    /// Last time the idle expiry was pushed forward (unix seconds).
-    pub seen: i64,
-}
-
-/// The logged-in user, as pages need it (never the whole row).
+/// The logged-in user, as pages need it (never the whole row): the domain's
+/// [`Actor`] plus what the page shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct CurrentUser {
     pub id: i64,
     pub username: String,
-    pub role: Role,
     pub reputation: i64,
     pub avatar_url: Option<String>,
     /// Has the reputation to flag posts (or is staff); set when the request
     /// is resolved, where the configured threshold is known.
     pub may_flag: bool,
-    /// The e-mail address is confirmed: only then may the user post, vote,
-    /// comment or flag.
-    pub confirmed: bool,
+    #[serde(skip)]
+    pub actor: Actor,
 }
 
 impl CurrentUser {
@@ -60,32 +48,33 @@ impl CurrentUser {
         Self {
             id: user.id,
             username: user.username.clone(),
-            role: user.role(),
             reputation: user.reputation,
             avatar_url: user.avatar_url(),
             may_flag: false,
-            confirmed: user.email_confirmed_at.is_some(),
+            actor: Actor::of(user),
         }
+    }
+
+    /// The user as the domain sees them.
+    #[must_use]
+    pub const fn actor(&self) -> &Actor {
+        &self.actor
     }
 
     #[must_use]
     pub fn is_staff(&self) -> bool {
-        self.role >= Role::Moderator
-    }
-
-    /// The user as the posting limits see them.
-    #[must_use]
-    pub fn poster(&self) -> crate::limits::Poster {
-        crate::limits::Poster {
-            user_id: self.id,
-            reputation: self.reputation,
-            staff: self.is_staff(),
-        }
+        self.actor.is_staff()
     }
 
     #[must_use]
     pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
+        self.actor.is_admin()
+    }
+
+    /// The e-mail address is confirmed (staff always count as confirmed).
+    #[must_use]
+    pub fn confirmed(&self) -> bool {
+        self.actor.confirmed || self.is_staff()
     }
 }
 
@@ -122,7 +111,7 @@ pub async fn resolve(
         Ok(user) => user,
         Err(err) => {
             tracing::error!(error = %err, "cannot resolve the session user");
-            return AppError::Unavailable(err.to_string()).into_response();
+            return err.into_response();
         }
     };
     let viewer = Viewer(user);
@@ -132,34 +121,22 @@ pub async fn resolve(
     res
 }
 
-async fn current_user(ctx: &AppContext, session: &Session) -> loco_rs::Result<Option<CurrentUser>> {
-    let Some(mut auth) = session
-        .get::<AuthData>(AUTH_KEY)
-        .await
-        .map_err(|e| loco_rs::Error::Message(e.to_string()))?
-    else {
+async fn current_user(
+    ctx: &AppContext,
+    session: &Session,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(login) = session.get::<Login>(LOGIN_KEY).await? else {
         return Ok(None);
     };
     let settings = Settings::get(ctx);
     let now = Utc::now();
-    let user = users::Entity::find_by_id(auth.uid).one(&ctx.db).await?;
-    let fresh = now.timestamp() - auth.at < settings.session.absolute_days * 86_400;
-    let user = user.filter(|u| u.can_log_in(now) && u.session_version == auth.sv && fresh);
-    let Some(user) = user else {
-        session
-            .flush()
-            .await
-            .map_err(|e| loco_rs::Error::Message(e.to_string()))?;
+    let user = users::Model::find_live(&ctx.db, login.uid).await?;
+    let Some(user) = user.filter(|u| login.holds(u, now, settings.session.absolute_days)) else {
+        session.flush().await?;
         return Ok(None);
     };
-    // The store only writes modified sessions; touching the record once an
-    // hour keeps an active user's idle expiry moving without a write per page.
-    if now.timestamp() - auth.seen > 3_600 {
-        auth.seen = now.timestamp();
-        session
-            .insert(AUTH_KEY, auth)
-            .await
-            .map_err(|e| loco_rs::Error::Message(e.to_string()))?;
+    if let Some(touched) = login.touched(now) {
+        session.insert(LOGIN_KEY, touched).await?;
     }
     let mut me = CurrentUser::from_model(&user);
     me.may_flag = me.is_staff() || me.reputation >= settings.reputation.flag_min;
@@ -232,7 +209,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Member {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let user = viewer(parts).ok_or_else(|| login_redirect(parts))?;
-        if user.confirmed || user.is_staff() {
+        if user.confirmed() {
             Ok(Self(user))
         } else {
             Err(AppError::unconfirmed().into_response())

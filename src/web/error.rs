@@ -111,9 +111,23 @@ impl From<crate::limits::Refused> for AppError {
     }
 }
 
-impl From<crate::models::reviews::ReviewError> for AppError {
-    fn from(err: crate::models::reviews::ReviewError) -> Self {
-        use crate::models::reviews::ReviewError;
+// Each domain's error enum is converted here, once. Refusals a handler
+// shows differently (a form message, a flash) are matched before `?`.
+
+impl From<crate::forum::Error> for AppError {
+    fn from(err: crate::forum::Error) -> Self {
+        use crate::forum::Error;
+        match err {
+            Error::NotFound => Self::NotFound,
+            Error::Locked | Error::Forbidden => Self::Forbidden,
+            Error::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::reviews::ReviewError> for AppError {
+    fn from(err: crate::reviews::ReviewError) -> Self {
+        use crate::reviews::ReviewError;
         match err {
             ReviewError::Db(e) => e.into(),
             ReviewError::Duplicate(_) => Self::bad_request("duplicate review"),
@@ -121,9 +135,44 @@ impl From<crate::models::reviews::ReviewError> for AppError {
     }
 }
 
-impl From<loco_rs::storage::StorageError> for AppError {
-    fn from(err: loco_rs::storage::StorageError) -> Self {
-        Self::Internal(format!("storage: {err}"))
+impl From<crate::users::accounts::Error> for AppError {
+    fn from(err: crate::users::accounts::Error) -> Self {
+        use crate::users::accounts::Error;
+        match err {
+            Error::Db(e) => e.into(),
+            Error::UsernameTaken => Self::bad_request("username taken"),
+            Error::Password(e) => e.into(),
+            Error::Storage(e) => Self::Internal(format!("storage: {e}")),
+        }
+    }
+}
+
+impl From<crate::admin::flags::FlagError> for AppError {
+    fn from(err: crate::admin::flags::FlagError) -> Self {
+        use crate::admin::flags::FlagError;
+        match err {
+            FlagError::NotFound => Self::NotFound,
+            FlagError::Db(e) => e.into(),
+            FlagError::Review(e) => e.into(),
+            _ => Self::Forbidden,
+        }
+    }
+}
+
+impl From<crate::votes::VoteError> for AppError {
+    fn from(err: crate::votes::VoteError) -> Self {
+        use crate::votes::VoteError;
+        match err {
+            VoteError::NotFound => Self::NotFound,
+            VoteError::Db(e) => e.into(),
+            _ => Self::Forbidden,
+        }
+    }
+}
+
+impl From<crate::passwords::Error> for AppError {
+    fn from(err: crate::passwords::Error) -> Self {
+        Self::Internal(err.to_string())
     }
 }
 

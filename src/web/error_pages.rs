@@ -168,3 +168,9 @@ pub fn json_error(status: StatusCode, message: String) -> Response {
     res.extensions_mut().insert(Rendered);
     res
 }
+
+/// Fallback for every unknown path: an empty 404 that this layer turns into
+/// the 404 page in the user's language.
+pub async fn not_found() -> impl IntoResponse {
+    StatusCode::NOT_FOUND
+}

@@ -13,15 +13,18 @@ pub mod error;
 pub mod error_pages;
 pub mod flash;
 pub mod headers;
+pub mod ids;
 pub mod input;
 pub mod middleware;
 pub mod outage;
 pub mod page;
+pub mod present;
 pub mod query_count;
 pub mod session_store;
 pub mod static_files;
 
-pub use auth::{AdminUser, CurrentUser, MaybeUser, StaffUser};
+pub use auth::{AdminUser, CurrentUser, MaybeUser, Member, StaffUser};
+pub use ids::Id;
 pub use page::Page;
 
 /// A JSON answer (the progressive-enhancement path of forms).

@@ -52,7 +52,7 @@ impl Me {
             avatar_url: user.avatar_url.clone(),
             is_staff: user.is_staff(),
             is_admin: user.is_admin(),
-            confirmed: user.confirmed || user.is_staff(),
+            confirmed: user.confirmed(),
         }
     }
 }
@@ -254,50 +254,5 @@ impl Page {
         }
         res.extensions_mut().insert(Rendered);
         Ok(res)
-    }
-
-    /// The 404 page, for a missing question, user, review …
-    ///
-    /// # Errors
-    /// When the template fails to render.
-    pub fn not_found(&self, v: &TeraView) -> Result<Response> {
-        self.error(v, StatusCode::NOT_FOUND)
-    }
-
-    /// The 403 page, for an action the viewer may not take.
-    ///
-    /// # Errors
-    /// When the template fails to render.
-    pub fn forbidden(&self, v: &TeraView) -> Result<Response> {
-        self.error(v, StatusCode::FORBIDDEN)
-    }
-
-    /// An error page for `status` with its standard message.
-    ///
-    /// # Errors
-    /// When the template fails to render.
-    pub fn error(&self, v: &TeraView, status: StatusCode) -> Result<Response> {
-        let key = status.as_u16();
-        if self.base.json {
-            let message = t(self.base.lang, &format!("error-{key}-message"));
-            let mut res = (
-                status,
-                axum::Json(json!({ "error": message, "status": key })),
-            )
-                .into_response();
-            res.extensions_mut().insert(Rendered);
-            return Ok(res);
-        }
-        self.render_status(
-            v,
-            status,
-            "errors/page.html",
-            json!({
-                "status": key,
-                "title_key": format!("error-{key}-title"),
-                "message": t(self.base.lang, &format!("error-{key}-message")),
-                "request_id": Value::Null,
-            }),
-        )
     }
 }

@@ -3,11 +3,12 @@
 //!
 //! The owning user id is copied into its own indexed column so that a
 //! suspension or "log out everywhere" can delete every session of a user
-//! with one statement.
+//! with one statement (`users::sessions`, which also decides what a session
+//! is worth).
 use async_trait::async_trait;
 use sea_orm::{
-    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter,
+    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    QueryFilter,
 };
 use time::OffsetDateTime;
 use tower_sessions::{
@@ -16,10 +17,10 @@ use tower_sessions::{
     SessionStore,
 };
 
-use crate::models::_entities::sessions;
-
-/// Session data key that holds the logged-in user (see `web::auth`).
-pub const AUTH_KEY: &str = "auth";
+use crate::{
+    db::entities::sessions,
+    users::sessions::{self as rules, LOGIN_KEY},
+};
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
@@ -37,7 +38,7 @@ impl DbSessionStore {
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let user_id = record
             .data
-            .get(AUTH_KEY)
+            .get(LOGIN_KEY)
             .and_then(|auth| auth.get("uid"))
             .and_then(serde_json::Value::as_i64);
         Ok(sessions::ActiveModel {
@@ -46,22 +47,6 @@ impl DbSessionStore {
             expiry_date: Set(record.expiry_date.unix_timestamp()),
             user_id: Set(user_id),
         })
-    }
-
-    /// Deletes every session of `user_id` except `keep` (the caller's own).
-    ///
-    /// # Errors
-    /// On database errors.
-    pub async fn delete_for_user<C: ConnectionTrait>(
-        db: &C,
-        user_id: i64,
-        keep: Option<&str>,
-    ) -> Result<u64, sea_orm::DbErr> {
-        let mut q = sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(user_id));
-        if let Some(keep) = keep {
-            q = q.filter(sessions::Column::Id.ne(keep));
-        }
-        Ok(q.exec(db).await?.rows_affected)
     }
 }
 
@@ -92,7 +77,9 @@ impl SessionStore for DbSessionStore {
         // Expired rows are collected here now and then, so the table stays
         // bounded even when nobody runs the `sessions:purge` task.
         if rand::random_ratio(1, 64) {
-            let _ = self.delete_expired().await;
+            if let Err(error) = self.delete_expired().await {
+                tracing::warn!(%error, "expired sessions could not be deleted");
+            }
         }
         Ok(())
     }
@@ -147,12 +134,7 @@ impl SessionStore for DbSessionStore {
 #[async_trait]
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        let now = OffsetDateTime::now_utc().unix_timestamp();
-        sessions::Entity::delete_many()
-            .filter(sessions::Column::ExpiryDate.lte(now))
-            .exec(&self.db)
-            .await
-            .map_err(backend)?;
+        rules::delete_expired(&self.db).await.map_err(backend)?;
         Ok(())
     }
 }

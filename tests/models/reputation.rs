@@ -6,13 +6,11 @@ use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
 use nightcoder::{
-    models::{
-        _entities::{answers as answer_rows, questions as question_rows},
-        answers, questions, users,
-    },
+    db::entities::{answers as answer_rows, questions as question_rows},
+    forum::{answers, questions},
     settings::ReputationSettings,
+    users,
     votes::{Direction, Reason, ReputationRules, SqlVoteRepository, Target, VoteService, Votes},
-    web::CurrentUser,
 };
 use rand::{rngs::SmallRng, Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
@@ -48,7 +46,7 @@ async fn expected(app: &TestApp, rules: &ReputationRules) -> HashMap<i64, i64> {
         .map(|a| (a.id, a))
         .collect();
     let mut rep: HashMap<i64, i64> = users.keys().map(|id| (*id, 1)).collect();
-    for v in nightcoder::models::votes::votes::Entity::find()
+    for v in nightcoder::db::entities::votes::Entity::find()
         .all(db)
         .await
         .unwrap()
@@ -127,7 +125,7 @@ async fn random_histories_keep_the_ledger_and_the_rules_in_agreement() {
     for seed in 0..6u64 {
         let mut rng = SmallRng::seed_from_u64(seed);
         let owner = people[0].clone();
-        let owner_user = CurrentUser::from_model(&owner);
+        let owner_user = nightcoder::users::Actor::of(&owner);
         let mut question = app
             .question(&owner, &format!("Random history number {seed}"), "prop")
             .await;

@@ -2,7 +2,7 @@
 //! own route list, so a new admin route is checked the day it is added.
 use axum::http::Method;
 use loco_rs::app::Hooks;
-use nightcoder::{app::App, controllers::admin::ADMIN_ONLY};
+use nightcoder::{admin::ADMIN_ONLY, app::App};
 
 use crate::support::{client::location, html::count, Client, TestApp};
 
@@ -96,7 +96,7 @@ async fn every_admin_route_is_closed_to_anonymous_users_and_members() {
             .status_code(),
         303
     );
-    let flag = nightcoder::models::flags::by_user(&app.ctx.db, flagger.id, 1)
+    let flag = nightcoder::admin::flags::by_user(&app.ctx.db, flagger.id, 1)
         .await
         .unwrap()[0]
         .id;

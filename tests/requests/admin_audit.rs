@@ -1,5 +1,5 @@
 //! The audit log: every action listed, filterable, append-only.
-use nightcoder::models::audit::{self, Entry};
+use nightcoder::audit::{self, Action, Entry, Subject};
 use sea_orm::ConnectionTrait;
 
 use crate::support::{
@@ -37,7 +37,7 @@ async fn the_log_lists_newest_first_and_filters_by_action_and_actor() {
         .await;
     // …and enough rows to need a second page
     for i in 0..60 {
-        let entry = Entry::new(first.id, "user.logout", "user", target.id)
+        let entry = Entry::new(first.id, Action::UserLogout, Subject::User, target.id)
             .user(target.id)
             .reason(&format!("bulk {i}"));
         audit::record(&app.ctx.db, &entry).await.unwrap();
@@ -111,7 +111,7 @@ async fn audit_rows_cannot_be_changed_or_deleted_even_in_sql() {
     let actor = app.create_user_with_role("mod", "moderator").await;
     audit::record(
         &app.ctx.db,
-        &Entry::new(actor.id, "user.logout", "user", actor.id),
+        &Entry::new(actor.id, Action::UserLogout, Subject::User, actor.id),
     )
     .await
     .unwrap();
@@ -126,7 +126,12 @@ async fn audit_rows_cannot_be_changed_or_deleted_even_in_sql() {
     nightcoder::app::truncate_all(&app.ctx.db).await.unwrap();
     audit::record(
         &app.ctx.db,
-        &Entry::new(app.create_user("again").await.id, "user.logout", "user", 1),
+        &Entry::new(
+            app.create_user("again").await.id,
+            Action::UserLogout,
+            Subject::User,
+            1,
+        ),
     )
     .await
     .unwrap();

@@ -1,6 +1,6 @@
 //! Moderators on posts: edits of other people's posts, locking, deleting
 //! and restoring with the reputation effect in the ledger.
-use nightcoder::models::{audit, reviews};
+use nightcoder::{db::entities::audit_logs as audit, reviews};
 use sea_orm::{EntityTrait, QueryOrder};
 
 use crate::support::{client::location, forum::body, html::count, Client, TestApp, PASSWORD};

@@ -1,6 +1,6 @@
 //! `/admin` dashboard and accounts: search, details, suspension, roles,
 //! reputation adjustments, "log out everywhere".
-use nightcoder::models::{audit, users};
+use nightcoder::{db::entities::audit_logs as audit, users};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
 
 use super::admin_access::in_days;

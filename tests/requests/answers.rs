@@ -1,7 +1,7 @@
 //! Answers and accepting.
 use std::sync::Arc;
 
-use nightcoder::models::answers;
+use nightcoder::forum::answers;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::support::{

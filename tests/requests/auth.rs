@@ -1,7 +1,7 @@
 //! Registration, login and logout.
 use std::time::Instant;
 
-use nightcoder::models::users;
+use nightcoder::users;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use super::password_reset::{plain_text, sent_mail};
@@ -371,7 +371,7 @@ async fn login_and_register_pages_snapshot_in_both_languages() {
 }
 
 pub async fn count_sessions(app: &TestApp) -> u64 {
-    nightcoder::models::sessions::Entity::find()
+    nightcoder::db::entities::sessions::Entity::find()
         .count(&app.ctx.db)
         .await
         .unwrap()

@@ -2,7 +2,7 @@
 //! read and edit its profile, but not post, vote or flag; a banner says
 //! why. Accounts made by operators and the demo are confirmed.
 use loco_rs::task::Vars;
-use nightcoder::{app::App, models::users};
+use nightcoder::{app::App, users};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 use super::password_reset::{plain_text, sent_mail};

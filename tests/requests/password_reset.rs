@@ -1,6 +1,6 @@
 //! Password reset by e-mail.
 use chrono::{Duration, Utc};
-use nightcoder::models::account_tokens::{self, Purpose};
+use nightcoder::users::tokens::{self as account_tokens, Purpose};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use super::auth::count_sessions;
@@ -180,7 +180,7 @@ async fn an_expired_or_unknown_token_is_refused() {
 }
 
 /// A reset link for `user`, made the way the forgot page makes one.
-async fn reset_link(app: &TestApp, user: &nightcoder::models::users::Model) -> String {
+async fn reset_link(app: &TestApp, user: &nightcoder::users::Model) -> String {
     let token = account_tokens::Model::issue(&app.ctx.db, user.id, Purpose::Reset)
         .await
         .unwrap();

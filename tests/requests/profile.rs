@@ -2,7 +2,7 @@
 use std::io::Cursor;
 
 use axum_test::multipart::{MultipartForm, Part};
-use nightcoder::models::users;
+use nightcoder::users;
 
 use crate::support::{
     client::location,

@@ -1,7 +1,7 @@
 //! Course reviews and courses.
 use std::sync::Arc;
 
-use nightcoder::models::{courses, reviews};
+use nightcoder::reviews::{self, courses};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::support::{

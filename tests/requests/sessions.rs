@@ -1,6 +1,6 @@
 //! Sessions: none for anonymous browsing, and they end when they must.
 use chrono::{Duration, Utc};
-use nightcoder::models::users;
+use nightcoder::users;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 use super::auth::count_sessions;

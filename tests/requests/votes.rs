@@ -1,7 +1,7 @@
 //! Voting over HTTP: forms, JSON, refusals, reputation, concurrency.
 use std::sync::Arc;
 
-use nightcoder::models::votes::votes as vote_rows;
+use nightcoder::db::entities::votes as vote_rows;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::support::{client::location, html::text, Client, TestApp, PASSWORD};

@@ -1,7 +1,9 @@
 //! Builders for forum content, straight through the models.
-use nightcoder::models::{
-    answers,
-    questions::{self, QuestionParams},
+use nightcoder::{
+    forum::{
+        answers,
+        questions::{self, QuestionParams},
+    },
     users,
 };
 
@@ -25,9 +27,7 @@ impl TestApp {
             body: body(title),
             tags: tags.to_string(),
         };
-        let valid = params
-            .validate(nightcoder::i18n::Lang::En)
-            .expect("valid question");
+        let valid = params.validate().expect("valid question");
         questions::Model::create(&self.ctx.db, author.id, valid)
             .await
             .expect("create question")
@@ -84,17 +84,15 @@ impl TestApp {
         course: &str,
         title: &str,
         rating: i16,
-    ) -> nightcoder::models::reviews::Model {
-        let params = nightcoder::models::reviews::ReviewParams {
+    ) -> nightcoder::reviews::Model {
+        let params = nightcoder::reviews::ReviewParams {
             course: course.to_string(),
             title: title.to_string(),
             body: body(title),
             rating: rating.to_string(),
         };
-        let valid = params
-            .validate(nightcoder::i18n::Lang::En)
-            .expect("valid review");
-        nightcoder::models::reviews::Model::create(&self.ctx.db, author.id, valid)
+        let valid = params.validate().expect("valid review");
+        nightcoder::reviews::Model::create(&self.ctx.db, author.id, valid)
             .await
             .map_err(|e| format!("{e:?}"))
             .expect("create review")

@@ -17,7 +17,7 @@ use loco_rs::{
     boot::StartMode,
     environment::Environment,
 };
-use nightcoder::{app::App, models::users};
+use nightcoder::{app::App, users};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 pub use client::Client;
@@ -138,7 +138,7 @@ impl TestApp {
         .insert(&self.ctx.db)
         .await
         .expect("insert user");
-        nightcoder::models::counters::add(&self.ctx.db, nightcoder::models::counters::USERS, 1)
+        nightcoder::counters::add(&self.ctx.db, nightcoder::counters::USERS, 1)
             .await
             .unwrap();
         user
@@ -204,7 +204,7 @@ impl TestApp {
     }
 
     /// Gives `user` reputation through the ledger (a moderator adjustment).
-    pub async fn grant(&self, user: &nightcoder::models::users::Model, points: i64) {
+    pub async fn grant(&self, user: &nightcoder::users::Model, points: i64) {
         use nightcoder::votes::{repository::VoteRepository, Votes};
         let votes = Votes::get(&self.ctx);
         let mut tx = votes.repo().begin().await.unwrap();

@@ -1,46 +1,18 @@
-//! View-model pieces several pages share: authors, tags, pagination.
+//! Presentation pieces pages of several modules share: pagination, links
+//! that keep a list's filters, the vote widget.
 use serde::Serialize;
 
-/// A post's author as lists and posts show them.
+/// The vote widget's state for one post.
 #[derive(Debug, Clone, Serialize)]
-pub struct AuthorView {
-    pub name: String,
-    pub url: String,
-    pub reputation: i64,
-    pub avatar_url: String,
-}
-
-impl AuthorView {
-    #[must_use]
-    pub fn new(name: &str, reputation: i64, avatar: Option<&str>) -> Self {
-        Self {
-            name: name.to_string(),
-            url: format!("/users/{name}"),
-            reputation,
-            avatar_url: avatar.map(|a| format!("/avatars/{a}")).unwrap_or_default(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TagView {
-    pub name: String,
-    pub url: String,
-}
-
-impl TagView {
-    #[must_use]
-    pub fn new(name: &str) -> Self {
-        Self {
-            name: name.to_string(),
-            url: format!("/tags/{}", encode(name)),
-        }
-    }
-
-    #[must_use]
-    pub fn list(names: &[String]) -> Vec<Self> {
-        names.iter().map(|n| Self::new(n)).collect()
-    }
+pub struct VoteView {
+    pub action: String,
+    pub score: i32,
+    pub up: i32,
+    pub down: i32,
+    /// "up", "down" or "" for the viewer's own vote.
+    pub mine: String,
+    /// False for the author's own post, deleted or locked posts, anonymous.
+    pub can_vote: bool,
 }
 
 /// Percent-encodes a query or path value.
