@@ -2,7 +2,7 @@
 //! what the flagger sees afterwards.
 use std::sync::Arc;
 
-use nightcoder::models::{audit, flags};
+use nightcoder::{admin::flags, db::entities::audit_logs as audit};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::support::{
@@ -316,4 +316,76 @@ async fn moderators_resolve_flags_and_flaggers_see_the_outcome() {
             "flag.resolve"
         ]
     );
+}
+
+#[tokio::test]
+async fn moderators_resolving_one_flag_at_once_resolve_it_once() {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let (flagger, flagging) = app.login_as("flagger").await;
+    app.grant(&flagger, 20).await;
+    // real HTTP on the multi-threaded server, one browser per moderator
+    let mut moderators = Vec::new();
+    for name in ["mod1", "mod2", "mod3", "mod4"] {
+        app.create_user_with_role(name, "moderator").await;
+        let client = app.http_client();
+        client.login(name, PASSWORD).await;
+        let token = client.token().await;
+        moderators.push((Arc::new(client), token));
+    }
+    for round in 0..3 {
+        let q = app
+            .question(&author, &format!("Buy cheap keys, round {round}"), "spam")
+            .await;
+        flag(&flagging, &format!("/questions/{}/flag", q.id), "spam", "").await;
+        let id = flags::Entity::find()
+            .filter(flags::Column::TargetId.eq(q.id))
+            .one(&app.ctx.db)
+            .await
+            .unwrap()
+            .expect("the flag")
+            .id;
+        let path = format!("/admin/flags/{id}/resolve");
+        let clicks = moderators.iter().map(|(client, token)| {
+            let (client, token, path) = (client.clone(), token.clone(), path.clone());
+            async move {
+                let fields = [
+                    ("csrf_token", token.as_str()),
+                    ("outcome", "helpful"),
+                    ("followup", "lock"),
+                    ("note", ""),
+                ];
+                let res = client.post_raw(&path, &fields).await;
+                assert_eq!(res.status_code(), 303, "an answer, never a 500");
+                flash_after(&client, &res).await
+            }
+        });
+        let flashes = futures_util::future::join_all(clicks).await;
+        let done = flashes
+            .iter()
+            .filter(|f| f.contains("The flag is resolved"))
+            .count();
+        let late = flashes
+            .iter()
+            .filter(|f| f.contains("already been handled"))
+            .count();
+        assert_eq!((done, late), (1, 3), "round {round}: {flashes:?}");
+        let logged = |action: &'static str, subject: i64| {
+            audit::Entity::find()
+                .filter(audit::Column::Action.eq(action))
+                .filter(audit::Column::TargetId.eq(subject))
+                .count(&app.ctx.db)
+        };
+        assert_eq!(
+            logged("flag.resolve", id).await.unwrap(),
+            1,
+            "round {round}"
+        );
+        assert_eq!(
+            logged("question.lock", q.id).await.unwrap(),
+            1,
+            "round {round}"
+        );
+    }
 }
