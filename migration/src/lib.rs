@@ -10,6 +10,7 @@ mod m20261121_000003_votes;
 mod m20261121_000004_reviews;
 mod m20261121_000005_moderation;
 mod m20261129_000006_hardening;
+mod m20261130_000007_community;
 mod sql;
 
 pub use m20261121_000005_moderation::SQLITE_AUDIT_NO_DELETE;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_reviews::Migration),
             Box::new(m20261121_000005_moderation::Migration),
             Box::new(m20261129_000006_hardening::Migration),
+            Box::new(m20261130_000007_community::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -1,9 +1,14 @@
 pub use super::account_tokens::Entity as AccountTokens;
 pub use super::answers::Entity as Answers;
 pub use super::audit_logs::Entity as AuditLog;
+pub use super::comment_votes::Entity as CommentVotes;
+pub use super::comments::Entity as Comments;
 pub use super::courses::Entity as Courses;
 pub use super::flags::Entity as Flags;
+pub use super::follows::Entity as Follows;
 pub use super::jobs::Entity as Jobs;
+pub use super::notification_prefs::Entity as NotificationPrefs;
+pub use super::notifications::Entity as Notifications;
 pub use super::question_tags::Entity as QuestionTags;
 pub use super::questions::Entity as Questions;
 pub use super::reputation_daily::Entity as ReputationDaily;
