@@ -6,6 +6,12 @@
 //! otherwise pin a core for seconds.
 use std::{collections::HashSet, sync::OnceLock};
 
+mod inline;
+mod mentions;
+
+pub use inline::{candidates as inline_mention_candidates, render_inline, INLINE_HELP};
+pub use mentions::{Mentions, MAX_MENTIONS};
+
 use ammonia::Builder;
 use pulldown_cmark::{html, Event, Options, Parser, Tag};
 use regex::Regex;
@@ -104,12 +110,32 @@ fn depth(source: &str) -> usize {
 /// # Errors
 /// `TooDeep` when nesting exceeds [`MAX_DEPTH`].
 pub fn render(source: &str) -> Result<String, MarkdownError> {
+    render_with(source, &Mentions::none())
+}
+
+/// Renders `source` with the known `mentions` linked to their profiles.
+///
+/// # Errors
+/// `TooDeep` when nesting exceeds [`MAX_DEPTH`].
+pub fn render_with(source: &str, mentions: &Mentions) -> Result<String, MarkdownError> {
     if depth(source) > MAX_DEPTH {
         return Err(MarkdownError::TooDeep);
     }
     let mut raw = String::with_capacity(source.len() * 2);
-    html::push_html(&mut raw, Parser::new_ext(source, options()));
+    let events = Parser::new_ext(source, options());
+    if mentions.is_empty() {
+        html::push_html(&mut raw, events);
+    } else {
+        html::push_html(&mut raw, mentions::link(events, mentions).into_iter());
+    }
     Ok(sanitizer().clean(&raw).to_string())
+}
+
+/// The user names `source` mentions with `@name` (lower-cased, outside
+/// code and links, at most [`MAX_MENTIONS`]), for one lookup.
+#[must_use]
+pub fn mention_candidates(source: &str) -> Vec<String> {
+    mentions::candidates(Parser::new_ext(source, options()))
 }
 
 /// Plain text of rendered HTML (for excerpts): tags dropped, entities kept
