@@ -20,7 +20,7 @@ use sea_orm::{ConnectionTrait, DbBackend};
 use crate::{
     admin, forum,
     initializers::view_engine::{self, ViewEngineInitializer},
-    reviews,
+    notifications, reviews,
     settings::Settings,
     tasks, users,
     votes::{self, ReputationRules, SqlVoteRepository, Votes},
@@ -95,6 +95,7 @@ impl Hooks for App {
             .add_route(votes::routes())
             .add_route(reviews::routes())
             .add_route(admin::routes())
+            .add_route(notifications::routes())
     }
 
     async fn before_run(ctx: &AppContext) -> Result<()> {

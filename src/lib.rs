@@ -1,7 +1,7 @@
 //! NightCoder-RS: a server-rendered developer forum with reputation voting.
 //!
 //! Feature modules (each owns its tables, pages and rules; see its doc):
-//! [`users`], [`forum`], [`reviews`], [`votes`], [`admin`]. Shared HTTP
+//! [`users`], [`forum`], [`reviews`], [`votes`], [`admin`], [`notifications`]. Shared HTTP
 //! plumbing is in [`web`], the database helpers and generated entities in
 //! [`db`]; small pure helpers ([`text`], [`markdown`], [`i18n`],
 //! [`passwords`], [`forms`]) and shared services ([`audit`], [`counters`], [`search`],
@@ -22,6 +22,7 @@ pub mod keys;
 pub mod limits;
 pub mod mail;
 pub mod markdown;
+pub mod notifications;
 pub mod passwords;
 pub mod reviews;
 pub mod search;

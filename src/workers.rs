@@ -6,11 +6,14 @@ use loco_rs::app::AppContext;
 
 use crate::{
     jobs::{self, Claimed},
-    users,
+    notifications, users,
 };
 
 async fn dispatch(ctx: &AppContext, job: &Claimed) -> Result<(), String> {
     if let Some(done) = users::jobs::run(ctx, job).await {
+        return done;
+    }
+    if let Some(done) = notifications::jobs::run(ctx, job).await {
         return done;
     }
     Err(format!("unknown job kind {}", job.kind))

@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 pub use crate::db::entities::users::{ActiveModel, Column, Entity, Model};
 use crate::{
     counters,
-    db::{DbResult, Unique},
+    db::{DbResult, Sql, Unique},
     forms::{FieldErrors, Value},
     i18n::Lang,
+    markdown::Mentions,
     passwords,
     text::has_forbidden_chars,
 };
@@ -453,6 +454,51 @@ impl Model {
             .filter(Column::DeletedAt.is_null())
             .one(db)
             .await
+    }
+
+    /// The signed-in user of a request with their unread notifications:
+    /// the count rides along with the row the request loads anyway, so
+    /// the navbar's badge costs no query of its own.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn find_viewer(db: &impl ConnectionTrait, id: i64) -> DbResult<Option<(Self, i64)>> {
+        let mut q = Sql::new(
+            "SELECT users.*, (SELECT COUNT(*) FROM notifications n WHERE n.user_id = users.id \
+             AND n.read_at IS NULL) AS unread FROM users WHERE users.id = ? AND users.deleted_at IS NULL",
+        );
+        q.push_bind("", [sea_orm::Value::from(id)]);
+        let Some(row) = db.query_one_raw(q.build(db.get_database_backend())).await? else {
+            return Ok(None);
+        };
+        let user = Self::from_query_result(&row, "")?;
+        let unread: i64 = row.try_get("", "unread")?;
+        Ok(Some((user, unread)))
+    }
+
+    /// The live accounts among `names` (lower-cased user names): whom a
+    /// text's `@mentions` name. One query.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn mentioned(db: &impl ConnectionTrait, names: &[String]) -> DbResult<Mentions> {
+        let mut mentions = Mentions::none();
+        if names.is_empty() {
+            return Ok(mentions);
+        }
+        let found = Entity::find()
+            .filter(
+                Expr::expr(Func::lower(Expr::col(Column::Username)))
+                    .is_in(names.iter().map(String::as_str)),
+            )
+            .filter(Column::DeletedAt.is_null())
+            .filter(Column::EmailConfirmedAt.is_not_null())
+            .all(db)
+            .await?;
+        for user in found {
+            mentions.add(user.id, &user.username);
+        }
+        Ok(mentions)
     }
 }
 

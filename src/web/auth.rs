@@ -38,6 +38,8 @@ pub struct CurrentUser {
     /// Has the reputation to flag posts (or is staff); set when the request
     /// is resolved, where the configured threshold is known.
     pub may_flag: bool,
+    /// Unread notifications, for the navbar's badge.
+    pub unread: i64,
     #[serde(skip)]
     pub actor: Actor,
 }
@@ -51,6 +53,7 @@ impl CurrentUser {
             reputation: user.reputation,
             avatar_url: user.avatar_url(),
             may_flag: false,
+            unread: 0,
             actor: Actor::of(user),
         }
     }
@@ -130,8 +133,10 @@ async fn current_user(
     };
     let settings = Settings::get(ctx);
     let now = Utc::now();
-    let user = users::Model::find_live(&ctx.db, login.uid).await?;
-    let Some(user) = user.filter(|u| login.holds(u, now, settings.session.absolute_days)) else {
+    let found = users::Model::find_viewer(&ctx.db, login.uid).await?;
+    let Some((user, unread)) =
+        found.filter(|(u, _)| login.holds(u, now, settings.session.absolute_days))
+    else {
         session.flush().await?;
         return Ok(None);
     };
@@ -140,6 +145,7 @@ async fn current_user(
     }
     let mut me = CurrentUser::from_model(&user);
     me.may_flag = me.is_staff() || me.reputation >= settings.reputation.flag_min;
+    me.unread = unread;
     Ok(Some(me))
 }
 

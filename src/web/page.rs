@@ -40,6 +40,8 @@ pub struct Me {
     pub is_admin: bool,
     /// False until the e-mail address is confirmed (the layout says so).
     pub confirmed: bool,
+    /// Unread notifications (the navbar's badge).
+    pub unread: i64,
 }
 
 impl Me {
@@ -53,6 +55,7 @@ impl Me {
             is_staff: user.is_staff(),
             is_admin: user.is_admin(),
             confirmed: user.confirmed(),
+            unread: user.unread,
         }
     }
 }
