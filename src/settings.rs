@@ -23,6 +23,20 @@ pub struct ReputationSettings {
     pub vote_up_min: i64,
     pub vote_down_min: i64,
     pub flag_min: i64,
+    /// Comment anywhere (one's own posts and answers to one's own question
+    /// need nothing).
+    pub comment_min: i64,
+    /// Edit others' posts directly; below it an edit is a suggestion.
+    pub edit_min: i64,
+    /// Vote to close or reopen a question.
+    pub close_min: i64,
+    /// Close votes that close (or reopen) a question.
+    pub close_votes: i64,
+    /// Approve or reject suggested edits.
+    pub review_edits_min: i64,
+    /// Points for an approved suggested edit, and their lifetime cap.
+    pub suggested_edit: i64,
+    pub suggested_edit_cap: i64,
 }
 
 impl Default for ReputationSettings {
@@ -39,6 +53,13 @@ impl Default for ReputationSettings {
             vote_up_min: 1,
             vote_down_min: 15,
             flag_min: 15,
+            comment_min: 50,
+            edit_min: 2_000,
+            close_min: 500,
+            close_votes: 3,
+            review_edits_min: 2_000,
+            suggested_edit: 2,
+            suggested_edit_cap: 1_000,
         }
     }
 }

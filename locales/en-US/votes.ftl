@@ -40,3 +40,4 @@ reason-moderator = Moderator adjustment
 kind-question = question
 kind-answer = answer
 kind-review = review
+kind-comment = comment

@@ -88,3 +88,29 @@ flash-answer-accepted = Ответ принят.
 flash-answer-unaccepted = Принятие отменено.
 home-latest-reviews = Новые отзывы о курсах
 home-all-reviews = Все отзывы →
+question-follow = Следить
+question-following = Вы следите
+flash-following = Вы следите за вопросом: новые ответы появятся в уведомлениях.
+flash-unfollowed = Вы больше не следите за этим вопросом.
+profile-following = Вопросы, за которыми вы следите
+profile-following-empty = Вы пока ни за чем не следите. За своими вопросами и теми, на которые вы ответили, вы следите автоматически.
+comment-add = Добавить комментарий
+comment-submit = Отправить комментарий
+comment-edit-title = Правка комментария
+comment-edited = изменён
+comment-vote = Полезный комментарий
+confirm-delete-comment = Удалить этот комментарий?
+comments-show-all = { $count ->
+    [one] Показать { $count } комментарий
+    [few] Показать все { $count } комментария
+   *[many] Показать все { $count } комментариев
+}
+field-comment = Комментарий
+help-comment-markdown = 15–600 символов. `код`, **жирный**, *курсив* и [ссылки](https://…); @имя уведомит пользователя.
+flash-comment-posted = Комментарий опубликован.
+flash-comment-edited = Комментарий сохранён.
+flash-comment-deleted = Комментарий удалён.
+comment-error-too-late = Комментарий можно править только 5 минут после публикации.
+comment-error-own = Нельзя голосовать за свой комментарий.
+error-locked = Вопрос заблокирован: новые ответы, комментарии и голоса не принимаются.
+error-reputation-needed = Для этого нужна репутация { $needed }.

@@ -40,3 +40,4 @@ reason-moderator = Корректировка модератором
 kind-question = вопрос
 kind-answer = ответ
 kind-review = отзыв
+kind-comment = комментарий

@@ -12,7 +12,8 @@ pub use crate::db::entities::flags::{ActiveModel, Column, Entity, Model};
 use crate::{
     audit::{self, Action, Subject},
     db::{for_update, write_txn, DbResult, Sql, Unique},
-    forum::{answers, questions},
+    forum::{answers, comments, questions},
+    notifications::{self, Kind as NoteKind, Note},
     reviews,
     text::has_forbidden_chars,
     users::Actor,
@@ -51,6 +52,77 @@ impl Status {
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// What a flag points at: a post (question, answer, review) or a comment,
+/// stored as `target_kind` 1–3 (the vote kinds) or 4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flagged {
+    Post(Target),
+    Comment(i64),
+}
+
+/// `flags.target_kind` of a comment.
+pub const COMMENT: i16 = 4;
+
+impl Flagged {
+    #[must_use]
+    pub const fn code(self) -> i16 {
+        match self {
+            Self::Post(target) => target.kind.code(),
+            Self::Comment(_) => COMMENT,
+        }
+    }
+
+    #[must_use]
+    pub const fn id(self) -> i64 {
+        match self {
+            Self::Post(target) => target.id,
+            Self::Comment(id) => id,
+        }
+    }
+
+    #[must_use]
+    pub fn from_code(code: i16, id: i64) -> Option<Self> {
+        if code == COMMENT {
+            return Some(Self::Comment(id));
+        }
+        Kind::from_code(code).map(|kind| Self::Post(Target { kind, id }))
+    }
+
+    /// The audit subject of the flagged thing.
+    #[must_use]
+    pub const fn subject(self) -> Subject {
+        match self {
+            Self::Post(target) => subject(target.kind),
+            Self::Comment(_) => Subject::Comment,
+        }
+    }
+
+    /// Where it is shown (with its anchor); `None` when it is gone.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn url(self, db: &impl ConnectionTrait) -> DbResult<Option<String>> {
+        match self {
+            Self::Post(target) => crate::votes::post_url(db, target).await,
+            Self::Comment(id) => Ok(comments::find_live(db, id, false).await?.map(|c| c.url())),
+        }
+    }
+
+    /// Its author, if it exists and is live.
+    async fn live_author(self, votes: &Votes, db: &impl ConnectionTrait) -> DbResult<Option<i64>> {
+        match self {
+            Self::Post(target) => {
+                // the vote repository knows how to find a post's author and state
+                let mut tx = votes.repo().begin().await?;
+                let info = tx.target(target).await?;
+                tx.commit().await?;
+                Ok(info.filter(|i| i.live).map(|i| i.author_id))
+            }
+            Self::Comment(id) => Ok(comments::find_live(db, id, false).await?.map(|c| c.user_id)),
+        }
     }
 }
 
@@ -114,7 +186,7 @@ pub async fn create(
     db: &DatabaseConnection,
     votes: &Votes,
     user: &Actor,
-    target: Target,
+    target: Flagged,
     params: &FlagParams,
 ) -> Result<Model, FlagError> {
     if !REASONS.contains(&params.reason.as_str()) {
@@ -131,21 +203,17 @@ pub async fn create(
     if !user.is_staff() && user.reputation < min {
         return Err(FlagError::NotEnoughReputation(min));
     }
-    // the vote repository knows how to find a post's author and state
-    let mut tx = votes.repo().begin().await?;
-    let info = tx.target(target).await?;
-    tx.commit().await?;
-    let Some(info) = info.filter(|i| i.live) else {
+    let Some(author_id) = target.live_author(votes, db).await? else {
         return Err(FlagError::NotFound);
     };
-    if info.author_id == user.id {
+    if author_id == user.id {
         return Err(FlagError::Own);
     }
     let now = Utc::now().fixed_offset();
     ActiveModel {
         user_id: Set(user.id),
-        target_kind: Set(target.kind.code()),
-        target_id: Set(target.id),
+        target_kind: Set(target.code()),
+        target_id: Set(target.id()),
         reason: Set(params.reason.clone()),
         note: Set((!note.is_empty()).then(|| note.to_string())),
         status: Set(Status::Pending.as_str().to_string()),
@@ -222,11 +290,11 @@ pub async fn resolve(
         Status::Declined
     };
     let note = note.trim();
-    let resolved = Sql::new(
+    let mut q = Sql::new(
         "UPDATE flags SET status = ?, resolved_by = ?, resolved_at = ?, resolution_note = ?, updated_at = ? \
-         WHERE target_kind = ? AND target_id = ? AND status = ?",
-    )
-    .push_bind(
+         WHERE target_kind = ? AND target_id = ? AND status = ? RETURNING user_id",
+    );
+    q.push_bind(
         "",
         [
             Value::from(status.as_str()),
@@ -238,38 +306,74 @@ pub async fn resolve(
             Value::from(flag.target_id),
             Value::from(Status::Pending.as_str()),
         ],
-    )
-    .execute(&txn)
-    .await?;
-    if resolved == 0 {
+    );
+    let flaggers: Vec<i64> = Flagger::find_by_statement(q.build(txn.get_database_backend()))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|f| f.user_id)
+        .collect();
+    if flaggers.is_empty() {
         return Err(FlagError::AlreadyResolved);
     }
-    let kind = Kind::from_code(flag.target_kind).ok_or(FlagError::NotFound)?;
+    let target = Flagged::from_code(flag.target_kind, flag.target_id).ok_or(FlagError::NotFound)?;
+    // the flaggers hear the outcome (before a delete hides the post's page)
+    let url = target.url(&txn).await?.unwrap_or_default();
+    let outcome = Note::new(NoteKind::Flag, Some(actor.id), url, "")
+        .detail(status.as_str())
+        .reason(note);
+    notifications::notify(&txn, &flaggers, &outcome).await?;
     let followup = if helpful { followup } else { Followup::None };
     // the follow-up is a moderation action of its own in the log, written
     // only when it changed something (the post may be gone already)
     let post = flag.target_id;
-    let (action, author) = match (followup, kind) {
-        (Followup::Delete, Kind::Question) => (
+    let (action, author) = match (followup, target) {
+        (
+            Followup::Delete,
+            Flagged::Post(Target {
+                kind: Kind::Question,
+                ..
+            }),
+        ) => (
             Action::PostDelete,
-            questions::set_deleted(&txn, votes, post, actor.id, true).await?,
+            questions::set_deleted(&txn, votes, post, actor.id, true, note).await?,
         ),
-        (Followup::Delete, Kind::Answer) => (
+        (
+            Followup::Delete,
+            Flagged::Post(Target {
+                kind: Kind::Answer, ..
+            }),
+        ) => (
             Action::PostDelete,
-            answers::set_deleted(&txn, votes, post, actor.id, true).await?,
+            answers::set_deleted(&txn, votes, post, actor.id, true, note).await?,
         ),
-        (Followup::Delete, Kind::Review) => (
+        (
+            Followup::Delete,
+            Flagged::Post(Target {
+                kind: Kind::Review, ..
+            }),
+        ) => (
             Action::PostDelete,
-            reviews::set_deleted(&txn, votes, post, actor.id, true).await?,
+            reviews::set_deleted(&txn, votes, post, actor.id, true, note).await?,
         ),
-        (Followup::Lock, Kind::Question) => (
+        (Followup::Delete, Flagged::Comment(id)) => (
+            Action::PostDelete,
+            comments::set_deleted(&txn, id, actor.id, true).await?,
+        ),
+        (
+            Followup::Lock,
+            Flagged::Post(Target {
+                kind: Kind::Question,
+                ..
+            }),
+        ) => (
             Action::QuestionLock,
-            questions::set_locked_in(&txn, post, actor.id, true).await?,
+            questions::set_locked_in(&txn, post, actor.id, true, note).await?,
         ),
         _ => (Action::PostEdit, None),
     };
     if let Some(author) = author {
-        let entry = audit::Entry::new(actor.id, action, subject(kind), post)
+        let entry = audit::Entry::new(actor.id, action, target.subject(), post)
             .user(author)
             .reason(note)
             .details(format!("flag #{}", flag.id));
@@ -281,12 +385,17 @@ pub async fn resolve(
             "{}; {}; {} {}",
             status.as_str(),
             followup.as_str(),
-            subject(kind).as_str(),
+            target.subject().as_str(),
             flag.target_id
         ));
     audit::record(&txn, &entry).await?;
     txn.commit().await?;
     Ok(())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Flagger {
+    user_id: i64,
 }
 
 /// The audit subject of a flagged post.
@@ -332,16 +441,18 @@ pub async fn queue(
 ) -> DbResult<Vec<QueueRow>> {
     let mut q = Sql::new(
         "SELECT f.id, f.target_kind, f.target_id, f.reason, f.note, f.status, f.created_at, u.username AS flagger, \
-         COALESCE(q.id, aq.id) AS question_id, COALESCE(q.slug, aq.slug) AS question_slug, \
-         COALESCE(q.title, aq.title, r.title) AS title, \
-         COALESCE(q.excerpt, substr(a.body, 1, 200), r.excerpt) AS excerpt, \
-         (COALESCE(q.deleted_at, a.deleted_at, r.deleted_at) IS NOT NULL) AS target_deleted, \
+         COALESCE(q.id, aq.id, cq.id) AS question_id, COALESCE(q.slug, aq.slug, cq.slug) AS question_slug, \
+         COALESCE(q.title, aq.title, r.title, cq.title) AS title, \
+         COALESCE(q.excerpt, substr(a.body, 1, 200), r.excerpt, substr(c.body, 1, 200)) AS excerpt, \
+         (COALESCE(q.deleted_at, a.deleted_at, r.deleted_at, c.deleted_at) IS NOT NULL) AS target_deleted, \
          (SELECT COUNT(*) FROM flags o WHERE o.target_kind = f.target_kind AND o.target_id = f.target_id) AS same_target \
          FROM flags f JOIN users u ON u.id = f.user_id \
          LEFT JOIN questions q ON f.target_kind = 1 AND q.id = f.target_id \
          LEFT JOIN answers a ON f.target_kind = 2 AND a.id = f.target_id \
          LEFT JOIN questions aq ON aq.id = a.question_id \
-         LEFT JOIN reviews r ON f.target_kind = 3 AND r.id = f.target_id WHERE f.status = ?",
+         LEFT JOIN reviews r ON f.target_kind = 3 AND r.id = f.target_id \
+         LEFT JOIN comments c ON f.target_kind = 4 AND c.id = f.target_id \
+         LEFT JOIN questions cq ON cq.id = c.question_id WHERE f.status = ?",
     );
     q.push_bind("", [Value::from(status.as_str())]);
     q.push(if status == Status::Pending {

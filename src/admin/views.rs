@@ -107,6 +107,15 @@ impl FlagItem {
                     r.target_id
                 ),
             ),
+            4 => (
+                "comment",
+                format!(
+                    "/questions/{}/{}#comment-{}",
+                    r.question_id.unwrap_or_default(),
+                    r.question_slug.clone().unwrap_or_default(),
+                    r.target_id
+                ),
+            ),
             _ => ("review", format!("/reviews/{}", r.target_id)),
         };
         Self {

@@ -12,8 +12,10 @@ use crate::{
     audit::{self, Action, Subject},
     counters,
     db::{DbResult, Sql},
+    markdown,
+    notifications::{self, follows, Kind},
     search,
-    users::Actor,
+    users::{self, Actor},
     votes::{Reason, Target, Votes},
 };
 
@@ -86,7 +88,9 @@ impl Model {
         Ok(question.map(|q| (answer, q)))
     }
 
-    /// Posts an answer to question `question_id`.
+    /// Posts an answer to question `question_id`: the answerer follows the
+    /// question from now on; the asker, the followers and the people the
+    /// answer mentions are notified, all in one transaction.
     ///
     /// # Errors
     /// `NotFound` for a missing or deleted question, `Locked` for a locked one.
@@ -105,6 +109,12 @@ impl Model {
         if question.is_locked() {
             return Err(Error::Locked);
         }
+        let mentions = users::Model::mentioned(&txn, &markdown::mention_candidates(&body)).await?;
+        let body_html = if mentions.is_empty() {
+            body_html
+        } else {
+            markdown::render_with(&body, &mentions).unwrap_or(body_html)
+        };
         let now = Utc::now().fixed_offset();
         let answer = ActiveModel {
             question_id: Set(question_id),
@@ -127,6 +137,19 @@ impl Model {
             .await?;
         search::reindex_question(&txn, question_id).await?;
         counters::add(&txn, counters::ANSWERS, 1).await?;
+        follows::follow(&txn, author_id, question_id).await?;
+        let anchor = || Some(format!("answer-{}", answer.id));
+        let to_asker = question
+            .note(Kind::Answer, Some(author_id), anchor())
+            .group(format!("answer:{question_id}"));
+        notifications::notify(&txn, &[question.user_id], &to_asker).await?;
+        let to_followers = question
+            .note(Kind::Followed, Some(author_id), anchor())
+            .group(format!("followed:{question_id}"));
+        notifications::notify_followers(&txn, question_id, &[question.user_id], &to_followers)
+            .await?;
+        let mention = question.note(Kind::Mention, Some(author_id), anchor());
+        notifications::notify(&txn, &mentions.ids(), &mention).await?;
         txn.commit().await?;
         Ok(answer)
     }
@@ -167,6 +190,16 @@ impl Model {
             answer.user_id,
         )
         .await?;
+        if let Some(question) = questions::Model::find_live(&txn, question_id).await? {
+            let note = question
+                .note(
+                    Kind::Edited,
+                    Some(editor_id),
+                    Some(format!("answer-{}", answer.id)),
+                )
+                .group(format!("edited:answer:{}", answer.id));
+            notifications::notify(&txn, &[answer.user_id], &note).await?;
+        }
         txn.commit().await?;
         Ok(answer)
     }
@@ -247,6 +280,14 @@ pub async fn toggle_accept(
         let mut moved: Vec<i64> = previous.into_iter().collect();
         moved.push(answer.id);
         crate::votes::acceptance_changed(votes, &txn, &moved, actor.id).await?;
+        let note = question
+            .note(
+                Kind::Accepted,
+                Some(actor.id),
+                Some(format!("answer-{}", answer.id)),
+            )
+            .group(format!("accepted:{}", answer.id));
+        notifications::notify(&txn, &[answer.user_id], &note).await?;
         AcceptOutcome::Accepted
     };
     txn.commit().await?;
@@ -305,12 +346,13 @@ pub async fn set_visibility(
 ) -> DbResult<bool> {
     let entry = audit::Entry::visibility(actor_id, deleted, Subject::Answer, id).reason(reason);
     audit::post_visibility(db, &entry, async |txn| {
-        set_deleted(txn, votes, id, actor_id, deleted).await
+        set_deleted(txn, votes, id, actor_id, deleted, reason).await
     })
     .await
 }
 
-/// Deletes or restores answer `id` inside `txn`. Returns the author when it
+/// Deletes or restores answer `id` inside `txn`; the author hears of it
+/// (with `reason`) when someone else did it. Returns the author when it
 /// changed something.
 ///
 /// # Errors
@@ -321,6 +363,7 @@ pub async fn set_deleted(
     id: i64,
     actor_id: i64,
     deleted: bool,
+    reason: &str,
 ) -> DbResult<Option<i64>> {
     let Some(answer) = Entity::find_by_id(id).one(txn).await? else {
         return Ok(None);
@@ -336,6 +379,15 @@ pub async fn set_deleted(
     else {
         return Ok(None);
     };
+    let note = question
+        .note(
+            Kind::Moderation,
+            Some(actor_id),
+            Some(format!("answer-{}", answer.id)),
+        )
+        .detail(if deleted { "deleted" } else { "restored" })
+        .reason(reason);
+    notifications::notify(txn, &[answer.user_id], &note).await?;
     let now = Utc::now().fixed_offset();
     if deleted && answer.is_accepted {
         set_accepted(txn, question.id, None).await?;

@@ -1,8 +1,9 @@
 //! Forum: questions, answers, tags, accepted answers, the question lists
 //! and search, the home page.
 //!
-//! Owns the tables `questions`, `answers`, `tags` and `question_tags`, and
-//! the pages `/`, `/questions…`, `/answers…` and `/tags…`.
+//! Owns the tables `questions`, `answers`, `comments`, `comment_votes`,
+//! `tags` and `question_tags`, and the pages `/`, `/questions…` (with
+//! `/questions/{id}/follow`), `/answers…`, `/comments…` and `/tags…`.
 //!
 //! Offers the other modules:
 //! * [`questions`] — `Model` (a question), [`list`](questions::list) with
@@ -10,8 +11,10 @@
 //!   lists show, `set_deleted` / `set_locked_in` for moderation, the shared
 //!   body and title checks;
 //! * [`answers`] — `Model` (an answer), `latest_by_user`, `set_deleted`;
+//! * [`comments`] — `set_deleted` and `find_live` for moderation and flags;
 //! * [`tags`] — names and counts.
 pub mod answers;
+pub mod comments;
 mod handlers;
 pub mod questions;
 pub mod tags;
@@ -32,6 +35,15 @@ pub enum Error {
     /// The actor may not do this.
     #[error("not allowed")]
     Forbidden,
+    /// The actor needs this much reputation first.
+    #[error("needs {0} reputation")]
+    Reputation(i64),
+    /// The time to edit has run out.
+    #[error("too late to edit")]
+    TooLate,
+    /// Not on one's own post or comment.
+    #[error("own post")]
+    Own,
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
 }

@@ -2,7 +2,7 @@
 //! Listing and search live in `questions/listing.rs`.
 use chrono::Utc;
 use sea_orm::entity::prelude::*;
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, FromQueryResult};
+use sea_orm::{ActiveValue::Set, DatabaseBackend, DatabaseTransaction, FromQueryResult};
 use serde::{Deserialize, Serialize};
 
 use super::tags;
@@ -10,9 +10,11 @@ pub use crate::db::entities::questions::{self, ActiveModel, Column, Entity, Mode
 use crate::{
     audit::{self, Action, Subject},
     counters,
-    db::DbResult,
+    db::{DbResult, Sql},
     forms::{check_body, check_title, FieldErrors, Value},
-    markdown, search,
+    markdown,
+    notifications::{self, follows, Kind, Note},
+    search,
     text::{excerpt, normalize_newlines, slugify},
     users::{Actor, Author},
     votes,
@@ -94,6 +96,17 @@ impl Model {
         self.locked_at.is_some()
     }
 
+    /// A notification about this question (`anchor`: an answer's or a
+    /// comment's place on its page).
+    #[must_use]
+    pub fn note(&self, kind: Kind, actor_id: Option<i64>, anchor: Option<String>) -> Note {
+        let url = match anchor {
+            Some(anchor) => format!("{}#{anchor}", self.url()),
+            None => self.url(),
+        };
+        Note::new(kind, actor_id, url, &self.title).question(self.id)
+    }
+
     /// Owners edit their own live, unlocked questions; staff edit anything.
     #[must_use]
     pub fn can_edit(&self, user: &Actor) -> bool {
@@ -144,6 +157,7 @@ impl Model {
         tags::attach(&txn, question.id, &tags).await?;
         search::reindex_question(&txn, question.id).await?;
         counters::add(&txn, counters::QUESTIONS, 1).await?;
+        follows::follow(&txn, author_id, question.id).await?;
         txn.commit().await?;
         Ok(question)
     }
@@ -205,6 +219,10 @@ impl Model {
             question.user_id,
         )
         .await?;
+        let note = question
+            .note(Kind::Edited, Some(editor_id), None)
+            .group(format!("edited:question:{id}"));
+        notifications::notify(&txn, &[question.user_id], &note).await?;
         txn.commit().await?;
         Ok(question)
     }
@@ -226,15 +244,29 @@ impl Model {
 }
 
 /// Everything the question page shows, read in a constant number of
-/// queries: the question's author and tags, its answers with their
-/// authors, and the viewer's votes on all of them.
+/// queries: the question's author, tags and whether the viewer follows it
+/// (one query), its answers with their authors, the comments of all of
+/// them with the viewer's comment votes, and the viewer's votes.
 #[derive(Debug, Clone)]
 pub struct PageData {
     pub author: Author,
     pub tags: Vec<String>,
+    pub following: bool,
     pub answers: Vec<super::answers::AnswerRow>,
+    pub comments: Vec<super::comments::CommentRow>,
     /// The viewer's votes: (kind, id) → "up" / "down".
     pub mine: std::collections::HashMap<(i16, i64), &'static str>,
+}
+
+/// The question's author, its tags (space-separated) and whether the
+/// viewer follows it.
+#[derive(Debug, FromQueryResult)]
+struct Around {
+    username: String,
+    reputation: i64,
+    avatar: Option<String>,
+    tags: Option<String>,
+    following: bool,
 }
 
 impl Model {
@@ -269,6 +301,38 @@ impl Model {
         })
     }
 
+    async fn around(&self, db: &impl ConnectionTrait, viewer: Option<i64>) -> DbResult<Around> {
+        let backend = db.get_database_backend();
+        let mut q = Sql::new("SELECT u.username, u.reputation, u.avatar, ");
+        q.push(if backend == DatabaseBackend::Postgres {
+            "(SELECT string_agg(t.name, ' ') FROM question_tags qt JOIN tags t ON t.id = qt.tag_id \
+             WHERE qt.question_id = ?) AS tags, "
+        } else {
+            "(SELECT group_concat(t.name, ' ') FROM question_tags qt JOIN tags t ON t.id = qt.tag_id \
+             WHERE qt.question_id = ?) AS tags, "
+        });
+        q.push_bind(
+            "EXISTS (SELECT 1 FROM follows f WHERE f.question_id = ? AND f.user_id = ?) AS following \
+             FROM users u WHERE u.id = ?",
+            [
+                sea_orm::Value::from(self.id),
+                sea_orm::Value::from(self.id),
+                sea_orm::Value::from(viewer.unwrap_or(0)),
+                sea_orm::Value::from(self.user_id),
+            ],
+        );
+        Ok(Around::find_by_statement(q.build(backend))
+            .one(db)
+            .await?
+            .unwrap_or(Around {
+                username: "?".into(),
+                reputation: 0,
+                avatar: None,
+                tags: None,
+                following: false,
+            }))
+    }
+
     /// What the question page shows with this question (see [`PageData`]).
     ///
     /// # Errors
@@ -277,24 +341,33 @@ impl Model {
         &self,
         db: &impl ConnectionTrait,
         viewer: Option<&Actor>,
+        all_comments: bool,
     ) -> DbResult<PageData> {
-        let author = crate::users::Model::find_by_id_any(db, self.user_id)
-            .await?
-            .map_or_else(|| Author::new("?", 0, None), |u| Author::of(&u));
-        let tags = tags::of_question(db, self.id)
-            .await?
-            .into_iter()
-            .map(|t| t.name)
+        let viewer_id = viewer.map(|v| v.id);
+        let around = self.around(db, viewer_id).await?;
+        let mut tags: Vec<String> = around
+            .tags
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
             .collect();
+        tags.sort_unstable();
         let staff = viewer.is_some_and(Actor::is_staff);
         let answers = super::answers::Model::for_question(db, self.id, staff).await?;
+        let comments = super::comments::for_question(db, self.id, viewer_id, all_comments).await?;
         let mut targets = vec![(votes::QUESTION, self.id)];
         targets.extend(answers.iter().map(|r| (votes::ANSWER, r.id)));
-        let mine = votes::viewer_votes(db, viewer.map(|v| v.id), &targets).await?;
+        let mine = votes::viewer_votes(db, viewer_id, &targets).await?;
         Ok(PageData {
-            author,
+            author: Author::new(
+                &around.username,
+                around.reputation,
+                around.avatar.as_deref(),
+            ),
             tags,
+            following: around.following,
             answers,
+            comments,
             mine,
         })
     }
@@ -358,13 +431,14 @@ pub async fn set_visibility(
 ) -> DbResult<bool> {
     let entry = audit::Entry::visibility(actor_id, deleted, Subject::Question, id).reason(reason);
     audit::post_visibility(db, &entry, async |txn| {
-        set_deleted(txn, votes, id, actor_id, deleted).await
+        set_deleted(txn, votes, id, actor_id, deleted, reason).await
     })
     .await
 }
 
 /// Deletes (`deleted`) or restores question `id` inside `txn`, with every
-/// cached number that depends on it. Returns the author when it changed
+/// cached number that depends on it; the author hears of it (with
+/// `reason`) when someone else did it. Returns the author when it changed
 /// something.
 ///
 /// # Errors
@@ -375,6 +449,7 @@ pub async fn set_deleted(
     id: i64,
     actor_id: i64,
     deleted: bool,
+    reason: &str,
 ) -> DbResult<Option<i64>> {
     let Some(question) = Model::lock(txn, id)
         .await?
@@ -383,6 +458,11 @@ pub async fn set_deleted(
         return Ok(None);
     };
     let author = question.user_id;
+    let note = question
+        .note(Kind::Moderation, Some(actor_id), None)
+        .detail(if deleted { "deleted" } else { "restored" })
+        .reason(reason);
+    notifications::notify(txn, &[author], &note).await?;
     let sign: i64 = if deleted { -1 } else { 1 };
     let now = Utc::now().fixed_offset();
     let live_answers = super::answers::Entity::find()
@@ -435,7 +515,7 @@ pub async fn set_locked(
     reason: &str,
 ) -> DbResult<bool> {
     let txn = crate::db::write_txn(db).await?;
-    let Some(author) = set_locked_in(&txn, id, actor_id, locked).await? else {
+    let Some(author) = set_locked_in(&txn, id, actor_id, locked, reason).await? else {
         return Ok(false);
     };
     let action = if locked {
@@ -451,8 +531,8 @@ pub async fn set_locked(
     Ok(true)
 }
 
-/// Locks or unlocks question `id` inside `txn`. Returns the author when it
-/// changed something.
+/// Locks or unlocks question `id` inside `txn`; the author hears of it.
+/// Returns the author when it changed something.
 ///
 /// # Errors
 /// On database errors.
@@ -461,6 +541,7 @@ pub async fn set_locked_in(
     id: i64,
     actor_id: i64,
     locked: bool,
+    reason: &str,
 ) -> DbResult<Option<i64>> {
     let Some(question) = Model::lock(txn, id)
         .await?
@@ -469,6 +550,11 @@ pub async fn set_locked_in(
         return Ok(None);
     };
     let author = question.user_id;
+    let note = question
+        .note(Kind::Moderation, Some(actor_id), None)
+        .detail(if locked { "locked" } else { "unlocked" })
+        .reason(reason);
+    notifications::notify(txn, &[author], &note).await?;
     let now = Utc::now().fixed_offset();
     let mut active: ActiveModel = question.into();
     active.locked_at = Set(locked.then_some(now));

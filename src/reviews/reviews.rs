@@ -12,7 +12,9 @@ use crate::{
     counters,
     db::{write_txn, DbResult, Unique},
     forms::{check_body, check_title, FieldErrors, Value as Arg},
-    markdown, search,
+    markdown,
+    notifications::{self, Kind, Note},
+    search,
     text::{excerpt, has_forbidden_chars, normalize_newlines},
     users::Actor,
     votes::{Reason, Target, Votes},
@@ -273,8 +275,23 @@ impl Model {
             author,
         )
         .await?;
+        let note = review
+            .note(Kind::Edited, editor_id)
+            .group(format!("edited:review:{id}"));
+        notifications::notify(&txn, &[author], &note).await?;
         txn.commit().await?;
         Ok(review)
+    }
+
+    /// A notification about this review, by `actor_id`.
+    #[must_use]
+    pub fn note(&self, kind: Kind, actor_id: i64) -> Note {
+        Note::new(
+            kind,
+            Some(actor_id),
+            format!("/reviews/{}", self.id),
+            &self.title,
+        )
     }
 }
 
@@ -296,12 +313,13 @@ pub async fn set_visibility(
 ) -> Result<bool, ReviewError> {
     let entry = audit::Entry::visibility(actor_id, deleted, Subject::Review, id).reason(reason);
     audit::post_visibility(db, &entry, async |txn| {
-        set_deleted(txn, votes, id, actor_id, deleted).await
+        set_deleted(txn, votes, id, actor_id, deleted, reason).await
     })
     .await
 }
 
-/// Deletes or restores review `id` inside `txn`. Returns the author when it
+/// Deletes or restores review `id` inside `txn`; the author hears of it
+/// (with `reason`) when someone else did it. Returns the author when it
 /// changed something.
 ///
 /// # Errors
@@ -312,6 +330,7 @@ pub async fn set_deleted(
     id: i64,
     actor_id: i64,
     deleted: bool,
+    reason: &str,
 ) -> Result<Option<i64>, ReviewError> {
     let Some(review) = Entity::find_by_id(id)
         .one(txn)
@@ -320,6 +339,11 @@ pub async fn set_deleted(
     else {
         return Ok(None);
     };
+    let note = review
+        .note(Kind::Moderation, actor_id)
+        .detail(if deleted { "deleted" } else { "restored" })
+        .reason(reason);
+    notifications::notify(txn, &[review.user_id], &note).await?;
     let now = Utc::now().fixed_offset();
     let (course_id, rating, author) = (review.course_id, review.rating, review.user_id);
     let mut active: ActiveModel = review.into();

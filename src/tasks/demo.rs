@@ -237,7 +237,15 @@ async fn seed_flag(ctx: &AppContext) -> Result<()> {
         let votes = Votes::get(ctx);
         let target = Target::question(question.id);
         // the first demo user who may flag it does (the author may not)
-        match flags::create(&ctx.db, &votes, &Actor::of(&user), target, &params).await {
+        match flags::create(
+            &ctx.db,
+            &votes,
+            &Actor::of(&user),
+            flags::Flagged::Post(target),
+            &params,
+        )
+        .await
+        {
             Ok(_) => break,
             Err(FlagError::Own | FlagError::NotEnoughReputation(_)) => {}
             Err(err) => return Err(Error::Message(format!("demo flag: {err}"))),

@@ -13,6 +13,7 @@ use crate::{
     admin::flags::OwnFlag,
     forms::FieldErrors,
     forum::{answers::AnswerSummary, QuestionSummary},
+    notifications::follows::Followed,
     web::{error::Result, Page},
 };
 
@@ -60,15 +61,16 @@ pub fn profile(
     page: &Page,
     profile: &ProfileView,
     counts: &ActivityCounts,
-    questions: &[QuestionSummary],
-    answers: &[AnswerSummary],
+    (questions, answers): (&[QuestionSummary], &[AnswerSummary]),
     my_flags: &[OwnFlag],
+    following: &[Followed],
 ) -> Result<Response> {
     page.render(
         v,
         "users/show.html",
         data!({
             "my_flags": my_flags,
+            "following": following,
             "profile": profile,
             "counts": counts,
             "questions": questions,

@@ -51,6 +51,13 @@ impl ReputationRules {
         self.settings.flag_min
     }
 
+    /// The reputation privileges that are not about votes (SPEC "Community,
+    /// history, discovery"): comment, edit, close, review edits.
+    #[must_use]
+    pub const fn settings(&self) -> &ReputationSettings {
+        &self.settings
+    }
+
     /// Applies the daily cap: gains are cut so that the day's vote income
     /// (`today`, before this vote) never exceeds the cap; losses always
     /// apply in full.

@@ -20,9 +20,10 @@ pub const OUTAGE_RETRY_SECS: i64 = 5;
 /// The result type of handlers.
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
-/// Which message an error page shows when the status alone is too vague.
+/// Which message an error page shows when the status alone is too vague:
+/// a Fluent key, and the reputation it names when there is one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ErrorMessage(pub &'static str);
+pub struct ErrorMessage(pub &'static str, pub Option<i64>);
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -30,6 +31,13 @@ pub enum AppError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
+    /// Forbidden, with the reason in words (a Fluent key; `needed` fills
+    /// its `$needed`).
+    #[error("refused: {key}")]
+    Refused {
+        key: &'static str,
+        needed: Option<i64>,
+    },
     /// The account's e-mail address is not confirmed yet.
     #[error("e-mail address not confirmed")]
     Unconfirmed,
@@ -61,6 +69,21 @@ impl AppError {
         Self::Forbidden
     }
 
+    /// 403 with the message `key`.
+    #[must_use]
+    pub const fn refused(key: &'static str) -> Self {
+        Self::Refused { key, needed: None }
+    }
+
+    /// 403: this takes `needed` reputation.
+    #[must_use]
+    pub const fn needs_reputation(needed: i64) -> Self {
+        Self::Refused {
+            key: "error-reputation-needed",
+            needed: Some(needed),
+        }
+    }
+
     #[must_use]
     pub const fn unconfirmed() -> Self {
         Self::Unconfirmed
@@ -86,7 +109,7 @@ impl AppError {
     pub const fn status(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Forbidden | Self::Unconfirmed => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Refused { .. } | Self::Unconfirmed => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) | Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -119,7 +142,11 @@ impl From<crate::forum::Error> for AppError {
         use crate::forum::Error;
         match err {
             Error::NotFound => Self::NotFound,
-            Error::Locked | Error::Forbidden => Self::Forbidden,
+            Error::Locked => Self::refused("error-locked"),
+            Error::Forbidden => Self::Forbidden,
+            Error::Reputation(needed) => Self::needs_reputation(needed),
+            Error::TooLate => Self::refused("comment-error-too-late"),
+            Error::Own => Self::refused("comment-error-own"),
             Error::Db(e) => e.into(),
         }
     }
@@ -241,9 +268,15 @@ impl IntoResponse for AppError {
             }
             _ => {}
         }
-        if matches!(self, Self::Unconfirmed) {
-            res.extensions_mut()
-                .insert(ErrorMessage("error-unconfirmed-message"));
+        match self {
+            Self::Unconfirmed => {
+                res.extensions_mut()
+                    .insert(ErrorMessage("error-unconfirmed-message", None));
+            }
+            Self::Refused { key, needed } => {
+                res.extensions_mut().insert(ErrorMessage(key, needed));
+            }
+            _ => {}
         }
         res
     }

@@ -54,8 +54,11 @@ fn keys(status: StatusCode) -> (&'static str, &'static str) {
 /// The explanation shown for `res`: a specific message when the handler
 /// named one, the wait when it sent `Retry-After` with a 429.
 fn message(lang: Lang, res: &Response, default_key: &str) -> String {
-    if let Some(ErrorMessage(key)) = res.extensions().get::<ErrorMessage>() {
-        return t(lang, key);
+    if let Some(ErrorMessage(key, needed)) = res.extensions().get::<ErrorMessage>() {
+        return match needed {
+            Some(n) => t_args(lang, key, &[("needed", Arg::Num(*n))]),
+            None => t(lang, key),
+        };
     }
     if res.extensions().get::<CsrfRejected>().is_some() {
         return t(lang, "error-csrf-message");

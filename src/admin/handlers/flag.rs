@@ -1,12 +1,13 @@
-//! Flagging posts: POST `/questions/{id}/flag`, `/answers/{id}/flag`,
-//! `/reviews/{id}/flag` with `reason` (and `note`).
+//! Flagging: POST `/questions/{id}/flag`, `/answers/{id}/flag`,
+//! `/reviews/{id}/flag` and `/comments/{id}/flag` with `reason` (and
+//! `note`).
 use loco_rs::prelude::*;
 
 use crate::{
-    admin::flags::{self, FlagError, FlagParams},
+    admin::flags::{self, FlagError, FlagParams, Flagged},
     limits::{self, PostKind},
     settings::Settings,
-    votes::{self, Kind as Post, Target, Votes},
+    votes::{Kind as Post, Target, Votes},
     web::{
         error::{AppError, Result},
         flash::{self, Kind},
@@ -14,34 +15,56 @@ use crate::{
     },
 };
 
-/// Which kind of post a route flags.
+/// Which kind of thing a route flags.
 trait Flaggable {
-    const KIND: Post;
+    fn target(id: i64) -> Flagged;
 }
 
 struct OnQuestion;
 struct OnAnswer;
 struct OnReview;
+struct OnComment;
 
 impl Flaggable for OnQuestion {
-    const KIND: Post = Post::Question;
+    fn target(id: i64) -> Flagged {
+        Flagged::Post(Target {
+            kind: Post::Question,
+            id,
+        })
+    }
 }
 impl Flaggable for OnAnswer {
-    const KIND: Post = Post::Answer;
+    fn target(id: i64) -> Flagged {
+        Flagged::Post(Target {
+            kind: Post::Answer,
+            id,
+        })
+    }
 }
 impl Flaggable for OnReview {
-    const KIND: Post = Post::Review;
+    fn target(id: i64) -> Flagged {
+        Flagged::Post(Target {
+            kind: Post::Review,
+            id,
+        })
+    }
+}
+impl Flaggable for OnComment {
+    fn target(id: i64) -> Flagged {
+        Flagged::Comment(id)
+    }
 }
 
-/// Flags the post and returns to it with a message. Generic over the kind
-/// of post (so without `#[debug_handler]`); the routes instantiate it.
+/// Flags the post or comment and returns to it with a message. Generic
+/// over what is flagged (so without `#[debug_handler]`); the routes
+/// instantiate it.
 async fn flag<K: Flaggable>(
     Member(me): Member,
     State(ctx): State<AppContext>,
     Id(id): Id,
     Form(form): Form<FlagParams>,
 ) -> Result<Response> {
-    let target = Target { kind: K::KIND, id };
+    let target = K::target(id);
     let limits = &Settings::get(&ctx).limits;
     let poster = me.actor().poster();
     limits::post(&ctx.db, limits, PostKind::Flag, poster)
@@ -51,7 +74,13 @@ async fn flag<K: Flaggable>(
     if created.is_err() {
         limits::post_refund(&ctx.db, limits, PostKind::Flag, poster).await?;
     }
-    let back = votes::back_url(&ctx.db, target).await?;
+    let back = match target {
+        Flagged::Post(post) => Some(crate::votes::back_url(&ctx.db, post).await?),
+        Flagged::Comment(_) => target.url(&ctx.db).await?,
+    };
+    let Some(back) = back else {
+        return Err(AppError::not_found());
+    };
     match created {
         Ok(_) => Ok(flash::redirect(&back, Kind::Success, "flash-flagged")),
         Err(FlagError::NotFound) => Err(AppError::not_found()),
@@ -65,4 +94,5 @@ pub fn routes() -> Routes {
         .add("/questions/{id}/flag", post(flag::<OnQuestion>))
         .add("/answers/{id}/flag", post(flag::<OnAnswer>))
         .add("/reviews/{id}/flag", post(flag::<OnReview>))
+        .add("/comments/{id}/flag", post(flag::<OnComment>))
 }

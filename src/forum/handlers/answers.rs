@@ -37,7 +37,7 @@ async fn create(
     let mut errors = FieldErrors::new();
     let Some(html) = check_body("body", &body, &mut errors) else {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return render_page(&v, &page, &ctx, &question, (&body, &errors), status).await;
+        return render_page(&v, &page, &ctx, &question, (&body, &errors), status, false).await;
     };
     let limits = &Settings::get(&ctx).limits;
     limits::post(&ctx.db, limits, PostKind::Answer, me.actor().poster())

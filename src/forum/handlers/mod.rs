@@ -2,6 +2,7 @@
 use loco_rs::prelude::Routes;
 
 mod answers;
+mod comments;
 mod home;
 mod questions;
 mod tags;
@@ -10,5 +11,6 @@ pub fn routes() -> Routes {
     home::routes()
         .merge(questions::routes())
         .merge(answers::routes())
+        .merge(comments::routes())
         .merge(tags::routes())
 }

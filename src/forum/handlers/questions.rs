@@ -12,6 +12,7 @@ use crate::{
         views::{self, ListState},
     },
     limits::{self, PostKind},
+    notifications,
     search::SearchQuery,
     settings::Settings,
     votes,
@@ -139,11 +140,26 @@ pub async fn render_page(
     question: &questions::Model,
     (answer_form, errors): (&str, &FieldErrors),
     status: StatusCode,
+    all_comments: bool,
 ) -> Result<Response> {
     let data = question
-        .page(&ctx.db, page.user().map(CurrentUser::actor))
+        .page(&ctx.db, page.user().map(CurrentUser::actor), all_comments)
         .await?;
-    views::show(v, page, question, &data, answer_form, errors, status)
+    let min = votes::Votes::get(ctx).rules().settings().comment_min;
+    views::show(v, page, question, &data, (answer_form, errors), status, min)
+}
+
+/// The question page's query: `comments=all` shows every comment.
+#[derive(Debug, Default, Deserialize)]
+struct ShowQuery {
+    #[serde(default)]
+    comments: Option<String>,
+}
+
+impl ShowQuery {
+    fn all_comments(&self) -> bool {
+        self.comments.as_deref() == Some("all")
+    }
 }
 
 async fn show_page(
@@ -152,13 +168,19 @@ async fn show_page(
     ctx: &AppContext,
     id: i64,
     slug: Option<&str>,
+    all_comments: bool,
 ) -> Result<Response> {
     let viewer = page.user().map(CurrentUser::actor);
     let Some(question) = questions::Model::find_visible(&ctx.db, id, viewer).await? else {
         return Err(AppError::not_found());
     };
     if slug != Some(question.slug.as_str()) {
-        return Ok(Redirect::permanent(&question.url()).into_response());
+        let url = if all_comments {
+            format!("{}?comments=all", question.url())
+        } else {
+            question.url()
+        };
+        return Ok(Redirect::permanent(&url).into_response());
     }
     render_page(
         v,
@@ -167,6 +189,7 @@ async fn show_page(
         &question,
         ("", &FieldErrors::new()),
         StatusCode::OK,
+        all_comments,
     )
     .await
 }
@@ -177,8 +200,9 @@ async fn show(
     page: Page,
     State(ctx): State<AppContext>,
     Id(id): Id,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response> {
-    show_page(&v, &page, &ctx, id, None).await
+    show_page(&v, &page, &ctx, id, None, q.all_comments()).await
 }
 
 #[debug_handler]
@@ -188,8 +212,32 @@ async fn show_slug(
     State(ctx): State<AppContext>,
     Id(id): Id,
     Path((_, slug)): Path<(String, String)>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response> {
-    show_page(&v, &page, &ctx, id, Some(&slug)).await
+    show_page(&v, &page, &ctx, id, Some(&slug), q.all_comments()).await
+}
+
+/// POST `/questions/{id}/follow`: follows the question, or stops following.
+#[debug_handler]
+async fn follow(
+    me: CurrentUser,
+    State(ctx): State<AppContext>,
+    headers: axum::http::HeaderMap,
+    Id(id): Id,
+) -> Result<Response> {
+    let question = questions::Model::find_live(&ctx.db, id)
+        .await?
+        .ok_or(AppError::not_found())?;
+    let following = notifications::follows::toggle(&ctx.db, me.id, question.id).await?;
+    if crate::web::auth::wants_json_headers(&headers) {
+        return crate::web::json(serde_json::json!({ "following": following }));
+    }
+    let key = if following {
+        "flash-following"
+    } else {
+        "flash-unfollowed"
+    };
+    Ok(flash::redirect(&question.url(), Kind::Success, key))
 }
 
 /// The question `id`, if `me` may edit it.
@@ -291,5 +339,6 @@ pub fn routes() -> Routes {
         .add("/questions/{id}", get(show))
         .add("/questions/{id}/edit", get(edit).post(update))
         .add("/questions/{id}/delete", post(destroy))
+        .add("/questions/{id}/follow", post(follow))
         .add("/questions/{id}/{slug}", get(show_slug))
 }

@@ -4,8 +4,14 @@ use axum::http::StatusCode;
 use loco_rs::prelude::*;
 use serde::Serialize;
 
+mod comments;
+
+pub use comments::comment_form;
+use comments::{Comments, CommentsView};
+
 use super::{
     answers::AnswerRow,
+    comments::{may_comment, Parent},
     questions::{self, ListPage, PageData, QuestionParams, Sort},
     tags::TagLink,
     QuestionSummary,
@@ -41,7 +47,9 @@ pub struct QuestionView {
     pub is_owner: bool,
     pub can_edit: bool,
     pub can_flag: bool,
+    pub following: bool,
     pub vote: VoteView,
+    pub comments: CommentsView,
 }
 
 /// An answer on its question's page.
@@ -58,6 +66,7 @@ pub struct AnswerView {
     pub can_accept: bool,
     pub can_flag: bool,
     pub vote: VoteView,
+    pub comments: CommentsView,
 }
 
 impl AnswerView {
@@ -96,6 +105,7 @@ impl AnswerView {
                 mine: mine.to_string(),
                 can_vote: viewer.is_some() && !is_author && open,
             },
+            comments: CommentsView::default(),
         }
     }
 }
@@ -134,6 +144,8 @@ impl QuestionView {
                 mine: mine.to_string(),
                 can_vote: viewer.is_some() && !is_owner && !q.is_locked() && !q.is_deleted(),
             },
+            following: false,
+            comments: CommentsView::default(),
         }
     }
 }
@@ -238,23 +250,35 @@ pub fn show(
     page: &Page,
     q: &questions::Model,
     data: &PageData,
-    answer_form: &str,
-    errors: &FieldErrors,
+    (answer_form, errors): (&str, &FieldErrors),
     status: StatusCode,
+    comment_min: i64,
 ) -> Result<Response> {
     let viewer = page.user();
     let mine = |kind: i16, id: i64| data.mine.get(&(kind, id)).copied().unwrap_or("");
-    let question = QuestionView::new(
+    let open = !q.is_locked() && !q.is_deleted();
+    let comments = Comments::new(&data.comments, viewer, open);
+    let may = |author_id: i64| {
+        viewer.is_some_and(|v| may_comment(v.actor(), author_id, q.user_id, comment_min).is_ok())
+    };
+    let mut question = QuestionView::new(
         q,
         &data.author,
         &data.tags,
         viewer,
         mine(votes::QUESTION, q.id),
     );
+    question.following = data.following;
+    question.comments = comments.of(Parent::Question(q.id), may(q.user_id), true);
     let answers: Vec<AnswerView> = data
         .answers
         .iter()
-        .map(|a| AnswerView::new(a, q, viewer, mine(votes::ANSWER, a.id)))
+        .map(|a| {
+            let mut view = AnswerView::new(a, q, viewer, mine(votes::ANSWER, a.id));
+            view.comments =
+                comments.of(Parent::Answer(a.id), may(a.user_id), a.deleted_at.is_none());
+            view
+        })
         .collect();
     page.render_status(
         v,

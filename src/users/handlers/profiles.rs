@@ -5,6 +5,7 @@ use loco_rs::prelude::*;
 use crate::{
     admin::flags,
     forum::{answers, questions},
+    notifications::follows,
     users::{self, views},
     web::{
         error::{AppError, Result},
@@ -26,20 +27,23 @@ async fn show(
     let counts = user.activity(&ctx.db).await?;
     let recent_questions = questions::latest_by_user(&ctx.db, user.id, 10).await?;
     let recent_answers = answers::latest_by_user(&ctx.db, user.id, 10).await?;
-    // a user's flags and their outcome are theirs alone
-    let my_flags = if is_me {
-        flags::by_user(&ctx.db, user.id, 10).await?
+    // a user's flags and followed questions are theirs alone
+    let (my_flags, following) = if is_me {
+        (
+            flags::by_user(&ctx.db, user.id, 10).await?,
+            follows::following(&ctx.db, user.id, 30).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     views::profile(
         &v,
         &page,
         &views::ProfileView::new(&user, is_me),
         &counts,
-        &recent_questions,
-        &recent_answers,
+        (&recent_questions, &recent_answers),
         &my_flags,
+        &following,
     )
 }
 
