@@ -18,7 +18,14 @@ use std::{
 
 use syn::visit::Visit;
 
-const FEATURES: [&str; 5] = ["users", "forum", "reviews", "votes", "admin"];
+const FEATURES: [&str; 6] = [
+    "users",
+    "forum",
+    "reviews",
+    "votes",
+    "admin",
+    "notifications",
+];
 /// Loco's entry points and the HTTP layer: they may use everything.
 const EDGE: [&str; 6] = ["app", "lib", "web", "tasks", "initializers", "bin"];
 
