@@ -8,13 +8,13 @@ use loco_rs::{
     task::{Task, TaskInfo, Vars},
     Error, Result,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait, QueryOrder};
 
 use crate::{
     admin::flags::{self, FlagError, FlagParams},
     counters,
     forum::{
-        answers,
+        self, answers, comments,
         questions::{self, QuestionParams},
     },
     markdown, reviews,
@@ -218,7 +218,47 @@ async fn seed_forum(ctx: &AppContext) -> Result<()> {
                 .map_err(|e| Error::Message(e.to_string()))?;
         }
     }
+    seed_comments(ctx).await?;
     seed_flag(ctx).await
+}
+
+/// (commenter, index of the question, comment) — on questions; the asker
+/// may always comment, the others have the reputation by then.
+const COMMENTS: &[(&str, usize, &str)] = &[
+    (
+        "moderator",
+        0,
+        "Could you add the exact error message? It helps people find this later.",
+    ),
+    (
+        "alice",
+        0,
+        "@boris the `Send` bound is usually the culprit here.",
+    ),
+    ("boris", 1, "Спасибо, @alice, это помогло!"),
+];
+
+/// A few comments (and so a few notifications for the demo accounts).
+async fn seed_comments(ctx: &AppContext) -> Result<()> {
+    let questions = questions::Entity::find()
+        .order_by_asc(questions::Column::Id)
+        .all(&ctx.db)
+        .await?;
+    let min = Votes::get(ctx).rules().settings().comment_min;
+    for (who, index, text) in COMMENTS {
+        let (Some(question), Some(user)) = (
+            questions.get(*index),
+            users::Model::find_by_username(&ctx.db, who).await?,
+        ) else {
+            continue;
+        };
+        let parent = comments::Parent::Question(question.id);
+        match comments::create(&ctx.db, &Actor::of(&user), min, parent, text).await {
+            Ok(_) | Err(forum::Error::Reputation(_)) => {}
+            Err(err) => return Err(Error::Message(format!("demo comment: {err}"))),
+        }
+    }
+    Ok(())
 }
 
 /// One pending flag, so the moderation queue has something to show.

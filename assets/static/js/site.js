@@ -58,4 +58,52 @@
       form.submit();
     });
   });
+
+  // Comment votes and the follow button: the same forms, answered in JSON.
+  function postJson(form) {
+    return fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      headers: { "Accept": "application/json" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        return { ok: response.ok, data: data };
+      });
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || event.defaultPrevented || !window.fetch) {
+      return;
+    }
+    var commentVote = form.closest("[data-comment-vote]");
+    var follow = form.matches("[data-follow]") ? form : null;
+    if (!commentVote && !follow) {
+      return;
+    }
+    event.preventDefault();
+    postJson(form).then(function (result) {
+      if (!result.ok) {
+        form.submit();
+        return;
+      }
+      if (commentVote) {
+        var button = form.querySelector("button");
+        commentVote.querySelector("[data-score]").textContent = result.data.score;
+        button.classList.toggle("active", result.data.user_vote === "up");
+        button.setAttribute("aria-pressed", result.data.user_vote === "up" ? "true" : "false");
+      } else {
+        var toggle = form.querySelector("button");
+        var on = result.data.following;
+        toggle.textContent = on ? toggle.dataset.on : toggle.dataset.off;
+        toggle.classList.toggle("btn-warning", on);
+        toggle.classList.toggle("btn-outline-light", !on);
+        toggle.setAttribute("aria-pressed", on ? "true" : "false");
+      }
+    }).catch(function () {
+      form.submit();
+    });
+  });
 })();
