@@ -11,6 +11,7 @@ mod m20261121_000004_reviews;
 mod m20261121_000005_moderation;
 mod m20261129_000006_hardening;
 mod m20261130_000007_community;
+mod m20261130_000008_curation;
 mod sql;
 
 pub use m20261121_000005_moderation::SQLITE_AUDIT_NO_DELETE;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_moderation::Migration),
             Box::new(m20261129_000006_hardening::Migration),
             Box::new(m20261130_000007_community::Migration),
+            Box::new(m20261130_000008_curation::Migration),
             // inject-above (do not remove this comment)
         ]
     }

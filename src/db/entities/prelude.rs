@@ -1,6 +1,7 @@
 pub use super::account_tokens::Entity as AccountTokens;
 pub use super::answers::Entity as Answers;
 pub use super::audit_logs::Entity as AuditLog;
+pub use super::close_votes::Entity as CloseVotes;
 pub use super::comment_votes::Entity as CommentVotes;
 pub use super::comments::Entity as Comments;
 pub use super::courses::Entity as Courses;
@@ -14,8 +15,10 @@ pub use super::questions::Entity as Questions;
 pub use super::reputation_daily::Entity as ReputationDaily;
 pub use super::reputation_events::Entity as ReputationEvents;
 pub use super::reviews::Entity as Reviews;
+pub use super::revisions::Entity as Revisions;
 pub use super::sessions::Entity as Sessions;
 pub use super::site_counters::Entity as SiteCounters;
+pub use super::suggested_edits::Entity as SuggestedEdits;
 pub use super::tags::Entity as Tags;
 pub use super::users::Entity as Users;
 pub use super::votes::Entity as Votes;
