@@ -37,6 +37,7 @@ reason-post_restored = Post restored
 reason-voter_suspended = Voter suspended
 reason-voter_restored = Voter reinstated
 reason-moderator = Moderator adjustment
+reason-suggested_edit = Suggested edit approved
 kind-question = question
 kind-answer = answer
 kind-review = review

@@ -37,6 +37,7 @@ reason-post_restored = Публикация восстановлена
 reason-voter_suspended = Голосовавший заблокирован
 reason-voter_restored = Голосовавший разблокирован
 reason-moderator = Корректировка модератором
+reason-suggested_edit = Одобрена предложенная правка
 kind-question = вопрос
 kind-answer = ответ
 kind-review = отзыв

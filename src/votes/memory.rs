@@ -9,8 +9,8 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::{
     repository::{
-        AcceptState, LedgerEntry, Scope, Source, StoredVote, TargetInfo, VoteRepository, VoteState,
-        VoteTx,
+        AcceptState, LedgerEntry, Reason, Scope, Source, StoredVote, TargetInfo, VoteRepository,
+        VoteState, VoteTx,
     },
     rules::VoterInfo,
     Direction, Tally, Target,
@@ -329,6 +329,16 @@ impl VoteTx for MemTx {
 
     async fn lock_user(&mut self, _user_id: i64) -> Result<(), DbErr> {
         Ok(())
+    }
+
+    async fn earned(&mut self, user_id: i64, reason: Reason) -> Result<i64, DbErr> {
+        Ok(self
+            .staged
+            .ledger
+            .iter()
+            .filter(|e| e.user_id == user_id && e.reason == reason)
+            .map(|e| e.delta)
+            .sum())
     }
 
     async fn daily_vote_total(&mut self, user_id: i64, day: NaiveDate) -> Result<i64, DbErr> {

@@ -348,6 +348,28 @@ pub async fn acceptance_changed(
         .map_err(to_db)
 }
 
+/// A suggested edit of `target` by `user_id` was approved by `actor_id`:
+/// its points go through the ledger in the forum's transaction, within the
+/// lifetime cap. Returns the points given.
+///
+/// # Errors
+/// On database errors.
+pub async fn suggested_edit_approved(
+    votes: &Votes,
+    txn: &sea_orm::DatabaseTransaction,
+    user_id: i64,
+    target: Target,
+    actor_id: i64,
+) -> Result<i64, DbErr> {
+    let settings = votes.rules().settings();
+    let award = (settings.suggested_edit, settings.suggested_edit_cap);
+    let mut tx = SqlTx::borrowed(txn);
+    votes
+        .award_suggested_edit(&mut tx, user_id, award, target, actor_id, today())
+        .await
+        .map_err(to_db)
+}
+
 /// After a question was deleted or restored: the votes on it and on its
 /// answers, and its acceptance bonus, count only while it is live.
 ///

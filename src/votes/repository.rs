@@ -28,10 +28,12 @@ pub enum Reason {
     VoterSuspended,
     VoterRestored,
     Moderator,
+    /// An approved suggested edit (capped over a user's lifetime).
+    SuggestedEdit,
 }
 
 impl Reason {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Upvote,
         Self::Downvote,
         Self::VoteWithdrawn,
@@ -43,6 +45,7 @@ impl Reason {
         Self::VoterSuspended,
         Self::VoterRestored,
         Self::Moderator,
+        Self::SuggestedEdit,
     ];
 
     #[must_use]
@@ -59,6 +62,7 @@ impl Reason {
             Self::VoterSuspended => "voter_suspended",
             Self::VoterRestored => "voter_restored",
             Self::Moderator => "moderator",
+            Self::SuggestedEdit => "suggested_edit",
         }
     }
 
@@ -75,6 +79,8 @@ pub enum Source {
     Accept,
     Moderation,
     Adjustment,
+    /// Curation: approved suggested edits.
+    Edit,
 }
 
 impl Source {
@@ -85,6 +91,7 @@ impl Source {
             Self::Accept => "accept",
             Self::Moderation => "moderation",
             Self::Adjustment => "adjustment",
+            Self::Edit => "edit",
         }
     }
 }
@@ -200,6 +207,12 @@ pub trait VoteTx: Send {
     fn vote_net(&mut self, vote_id: i64) -> impl Future<Output = Result<i64, DbErr>> + Send;
     /// Locks a user's row (their reputation and daily totals change next).
     fn lock_user(&mut self, user_id: i64) -> impl Future<Output = Result<(), DbErr>> + Send;
+    /// Everything `user_id` ever got for `reason` (a lifetime cap's input).
+    fn earned(
+        &mut self,
+        user_id: i64,
+        reason: Reason,
+    ) -> impl Future<Output = Result<i64, DbErr>> + Send;
     /// The user's vote income on `day` so far (the cap's input).
     fn daily_vote_total(
         &mut self,

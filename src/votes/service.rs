@@ -258,6 +258,40 @@ impl<R: VoteRepository> VoteService<R> {
         Ok(())
     }
 
+    /// `points` to `user_id` for an approved suggested edit on `target`, cut
+    /// so that a lifetime of them stays within `cap`. Returns what was
+    /// given.
+    ///
+    /// # Errors
+    /// On storage errors.
+    pub async fn award_suggested_edit(
+        &self,
+        tx: &mut impl VoteTx,
+        user_id: i64,
+        (points, cap): (i64, i64),
+        target: Target,
+        actor_id: i64,
+        day: NaiveDate,
+    ) -> Result<i64, VoteError> {
+        tx.lock_user(user_id).await?;
+        let so_far = tx.earned(user_id, Reason::SuggestedEdit).await?;
+        let delta = points.min(cap - so_far).max(0);
+        if delta > 0 {
+            let entries = [LedgerEntry {
+                user_id,
+                delta,
+                reason: Reason::SuggestedEdit,
+                source: Source::Edit,
+                vote_id: None,
+                target: Some(target),
+                actor_id: Some(actor_id),
+                note: None,
+            }];
+            tx.append(&entries, day).await?;
+        }
+        Ok(delta)
+    }
+
     /// Locks the users of `entries` in id order (so two units of work never
     /// wait on each other in a cycle) and appends.
     async fn append_locked(

@@ -7,8 +7,8 @@ use sea_orm::{
 
 use super::{
     repository::{
-        AcceptState, LedgerEntry, Scope, Source, StoredVote, TargetInfo, VoteRepository, VoteState,
-        VoteTx,
+        AcceptState, LedgerEntry, Reason, Scope, Source, StoredVote, TargetInfo, VoteRepository,
+        VoteState, VoteTx,
     },
     rules::VoterInfo,
     Direction, Kind, Tally, Target,
@@ -299,6 +299,18 @@ impl VoteTx for SqlTx<'_> {
                 .await?;
         }
         Ok(())
+    }
+
+    async fn earned(&mut self, user_id: i64, reason: Reason) -> Result<i64, DbErr> {
+        let mut q = Sql::new(
+            "SELECT COALESCE(SUM(delta), 0) AS n FROM reputation_events WHERE user_id = ? AND reason = ?",
+        );
+        q.push_bind("", [Value::from(user_id), Value::from(reason.as_str())]);
+        Ok(Sum::find_by_statement(q.build(self.backend()))
+            .one(self.conn())
+            .await?
+            .and_then(|s| s.n)
+            .unwrap_or(0))
     }
 
     async fn daily_vote_total(&mut self, user_id: i64, day: NaiveDate) -> Result<i64, DbErr> {
