@@ -65,6 +65,87 @@ impl SearchQuery {
     }
 }
 
+/// Words too common to say two titles are about the same thing.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "and",
+    "are",
+    "can",
+    "does",
+    "for",
+    "from",
+    "get",
+    "how",
+    "i",
+    "in",
+    "is",
+    "it",
+    "my",
+    "not",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "use",
+    "what",
+    "when",
+    "why",
+    "with",
+    "you",
+    "как",
+    "что",
+    "для",
+    "это",
+    "при",
+    "или",
+    "не",
+    "на",
+    "в",
+    "с",
+    "и",
+    "почему",
+    "где",
+];
+
+/// The words of a title that say what it is about: lower-cased, without
+/// the commonest words, the longest few.
+#[must_use]
+pub fn title_words(title: &str) -> Vec<String> {
+    let mut words: Vec<String> = word_re()
+        .find_iter(title)
+        .map(|m| m.as_str().to_lowercase())
+        .filter(|w| w.chars().count() > 1 && !STOP_WORDS.contains(&w.as_str()))
+        .collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    words.dedup();
+    words.truncate(6);
+    words
+}
+
+/// A query matching titles with any of `words` (from [`title_words`]):
+/// a `tsquery` restricted to the title's weight on PostgreSQL, an FTS5
+/// column filter on SQLite.
+#[must_use]
+pub fn any_title_word(backend: DatabaseBackend, words: &[String]) -> String {
+    match backend {
+        DatabaseBackend::Postgres => words
+            .iter()
+            .map(|w| format!("{w}:A"))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        _ => {
+            let any = words
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            format!("title : ({any})")
+        }
+    }
+}
+
 /// Rebuilds the search document of question `id` (title, body, the bodies
 /// of its live answers), or drops it when the question is deleted.
 ///

@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use super::{questions, Error};
 pub use crate::db::entities::answers::{self, ActiveModel, Column, Entity, Model};
+use crate::revisions::EditBy;
 use crate::{
     audit::{self, Action, Subject},
     counters,
     db::{DbResult, Sql},
     markdown,
     notifications::{self, follows, Kind},
-    search,
+    revisions, search,
     users::{self, Actor},
     votes::{Reason, Target, Votes},
 };
@@ -25,6 +26,9 @@ use crate::{
 pub struct AnswerParams {
     #[serde(default)]
     pub body: String,
+    /// The edit summary (edits only).
+    #[serde(default)]
+    pub summary: String,
 }
 
 /// What a POST to accept did.
@@ -50,6 +54,7 @@ pub struct AnswerRow {
     pub author_name: String,
     pub author_reputation: i64,
     pub author_avatar: Option<String>,
+    pub editor_name: Option<String>,
 }
 
 impl Model {
@@ -109,6 +114,9 @@ impl Model {
         if question.is_locked() {
             return Err(Error::Locked);
         }
+        if question.closed_at.is_some() {
+            return Err(Error::Closed);
+        }
         let mentions = users::Model::mentioned(&txn, &markdown::mention_candidates(&body)).await?;
         let body_html = if mentions.is_empty() {
             body_html
@@ -138,6 +146,19 @@ impl Model {
         search::reindex_question(&txn, question_id).await?;
         counters::add(&txn, counters::ANSWERS, 1).await?;
         follows::follow(&txn, author_id, question_id).await?;
+        let content = revisions::Content {
+            body: answer.body.clone(),
+            ..Default::default()
+        };
+        let change = revisions::Change {
+            post: revisions::Post::Answer(answer.id),
+            kind: revisions::Kind::Create,
+            user_id: author_id,
+            content: &content,
+            summary: None,
+            rolled_back_to: None,
+        };
+        revisions::record(&txn, &change).await?;
         let anchor = || Some(format!("answer-{}", answer.id));
         let to_asker = question
             .note(Kind::Answer, Some(author_id), anchor())
@@ -154,52 +175,28 @@ impl Model {
         Ok(answer)
     }
 
-    /// Applies an edit; "edited" only when the body changed. A moderator's
-    /// edit is audited in the same transaction.
+    /// Applies an edit in its own transaction (see [`apply_edit`]).
     ///
     /// # Errors
     /// On database errors.
     pub async fn update_body(
         self,
         db: &DatabaseConnection,
-        editor_id: i64,
+        by: EditBy<'_>,
         body: String,
         body_html: String,
     ) -> DbResult<Self> {
-        if self.body == body {
+        let txn = crate::db::write_txn(db).await?;
+        if questions::Model::lock(&txn, self.question_id)
+            .await?
+            .is_none()
+        {
             return Ok(self);
         }
-        let txn = crate::db::write_txn(db).await?;
-        let now = Utc::now().fixed_offset();
-        let question_id = self.question_id;
-        let mut active: ActiveModel = self.into();
-        active.body = Set(body);
-        active.body_html = Set(body_html);
-        active.edited_at = Set(Some(now));
-        active.edited_by = Set(Some(editor_id));
-        active.updated_at = Set(now);
-        let answer = active.update(&txn).await?;
-        Sql::new("UPDATE questions SET last_activity_at = ? WHERE id = ?")
-            .push_bind("", [Value::from(now), Value::from(question_id)])
-            .execute(&txn)
-            .await?;
-        search::reindex_question(&txn, question_id).await?;
-        audit::record_unless_author(
-            &txn,
-            &audit::Entry::new(editor_id, Action::PostEdit, Subject::Answer, answer.id),
-            answer.user_id,
-        )
-        .await?;
-        if let Some(question) = questions::Model::find_live(&txn, question_id).await? {
-            let note = question
-                .note(
-                    Kind::Edited,
-                    Some(editor_id),
-                    Some(format!("answer-{}", answer.id)),
-                )
-                .group(format!("edited:answer:{}", answer.id));
-            notifications::notify(&txn, &[answer.user_id], &note).await?;
-        }
+        let Some(current) = Entity::find_by_id(self.id).one(&txn).await? else {
+            return Ok(self);
+        };
+        let answer = apply_edit(&txn, current, by, body, body_html).await?;
         txn.commit().await?;
         Ok(answer)
     }
@@ -217,8 +214,9 @@ impl Model {
         let mut q = Sql::new(
             "SELECT a.id, a.body_html, a.score, a.up_count, a.down_count, a.is_accepted, a.created_at, \
              a.edited_at, a.deleted_at, a.user_id, u.username AS author_name, \
-             u.reputation AS author_reputation, u.avatar AS author_avatar \
-             FROM answers a JOIN users u ON u.id = a.user_id WHERE a.question_id = ?",
+             u.reputation AS author_reputation, u.avatar AS author_avatar, e.username AS editor_name \
+             FROM answers a JOIN users u ON u.id = a.user_id LEFT JOIN users e ON e.id = a.edited_by \
+             WHERE a.question_id = ?",
         );
         q.push_bind("", [Value::from(question_id)]);
         if !include_deleted {
@@ -327,6 +325,111 @@ pub async fn set_accepted(
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// Applies an edit to `answer` inside `txn` (the caller holds its
+/// question's lock). Nothing is written when the body stays the same;
+/// otherwise a revision records who did it, a moderator's edit is audited
+/// and the author hears of someone else's edit.
+///
+/// # Errors
+/// On database errors.
+pub async fn apply_edit(
+    txn: &DatabaseTransaction,
+    answer: Model,
+    by: EditBy<'_>,
+    body: String,
+    body_html: String,
+) -> DbResult<Model> {
+    if answer.body == body {
+        return Ok(answer);
+    }
+    let now = Utc::now().fixed_offset();
+    let question_id = answer.question_id;
+    let content = revisions::Content {
+        body: body.clone(),
+        ..Default::default()
+    };
+    let mut active: ActiveModel = answer.into();
+    active.body = Set(body);
+    active.body_html = Set(body_html);
+    active.edited_at = Set(Some(now));
+    active.edited_by = Set(Some(by.editor_id));
+    active.updated_at = Set(now);
+    let answer = active.update(txn).await?;
+    Sql::new("UPDATE questions SET last_activity_at = ? WHERE id = ?")
+        .push_bind("", [Value::from(now), Value::from(question_id)])
+        .execute(txn)
+        .await?;
+    search::reindex_question(txn, question_id).await?;
+    let change = revisions::Change {
+        post: revisions::Post::Answer(answer.id),
+        kind: by.kind,
+        user_id: by.editor_id,
+        content: &content,
+        summary: by.summary,
+        rolled_back_to: by.rolled_back_to,
+    };
+    revisions::record(txn, &change).await?;
+    audit::record_unless_author(
+        txn,
+        &audit::Entry::new(by.editor_id, Action::PostEdit, Subject::Answer, answer.id),
+        answer.user_id,
+    )
+    .await?;
+    if let Some(question) = questions::Model::find_live(txn, question_id).await? {
+        let note = question
+            .note(
+                Kind::Edited,
+                Some(by.editor_id),
+                Some(format!("answer-{}", answer.id)),
+            )
+            .group(format!("edited:answer:{}", answer.id));
+        notifications::notify(txn, &[answer.user_id], &note).await?;
+    }
+    Ok(answer)
+}
+
+/// Rolls answer `id` back to revision `number` (a new revision records
+/// it). Only its author and staff may.
+///
+/// # Errors
+/// `NotFound` (answer or revision), `Forbidden`.
+pub async fn rollback(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    number: i32,
+) -> Result<(Model, questions::Model), Error> {
+    let txn = crate::db::write_txn(db).await?;
+    let answer = Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let question = questions::Model::lock(&txn, answer.question_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let answer = Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !answer.can_edit(actor, &question) || !(actor.is_staff() || actor.id == answer.user_id) {
+        return Err(Error::Forbidden);
+    }
+    let revision = revisions::get(&txn, revisions::Post::Answer(id), number)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let html = markdown::render(&revision.body).map_err(|_| Error::Forbidden)?;
+    let answer = apply_edit(
+        &txn,
+        answer,
+        EditBy::rollback(actor.id, number),
+        revision.body,
+        html,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((answer, question))
 }
 
 /// Soft-deletes (`deleted`) or restores answer `id` in its own transaction;

@@ -14,9 +14,12 @@
 //! * [`comments`] — `set_deleted` and `find_live` for moderation and flags;
 //! * [`tags`] — names and counts.
 pub mod answers;
+pub mod closing;
 pub mod comments;
+pub mod editing;
 mod handlers;
 pub mod questions;
+pub mod suggestions;
 pub mod tags;
 mod views;
 
@@ -44,6 +47,27 @@ pub enum Error {
     /// Not on one's own post or comment.
     #[error("own post")]
     Own,
+    /// The post already has a suggested edit waiting.
+    #[error("a suggestion is pending")]
+    Pending,
+    /// Someone decided on the suggestion first.
+    #[error("already reviewed")]
+    Reviewed,
+    /// A rejection needs a reason.
+    #[error("a reason is needed")]
+    ReasonNeeded,
+    /// The question is closed: no new answers.
+    #[error("closed question")]
+    Closed,
+    /// The user already voted to close (or reopen) it.
+    #[error("already voted")]
+    AlreadyVoted,
+    /// Closing a closed question or reopening an open one.
+    #[error("not in that state")]
+    WrongState,
+    /// A duplicate must name another live question.
+    #[error("bad duplicate")]
+    BadDuplicate,
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
 }

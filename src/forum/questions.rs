@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::tags;
 pub use crate::db::entities::questions::{self, ActiveModel, Column, Entity, Model};
+use crate::revisions::EditBy;
 use crate::{
     audit::{self, Action, Subject},
     counters,
@@ -14,14 +15,16 @@ use crate::{
     forms::{check_body, check_title, FieldErrors, Value},
     markdown,
     notifications::{self, follows, Kind, Note},
-    search,
+    revisions, search,
     text::{excerpt, normalize_newlines, slugify},
     users::{Actor, Author},
     votes,
 };
 
 mod listing;
+mod related;
 pub use listing::{list, ListFilter, ListPage, QuestionSummary, Sort, PER_PAGE};
+pub use related::{near, similar, Near};
 
 /// The ask/edit form as typed.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -33,6 +36,12 @@ pub struct QuestionParams {
     pub body: String,
     #[serde(default)]
     pub tags: String,
+    /// The edit summary (edits only).
+    #[serde(default)]
+    pub summary: String,
+    /// Set by the ask form's "check for similar questions" button.
+    #[serde(default)]
+    pub check: String,
 }
 
 /// A checked question, ready to store.
@@ -43,6 +52,22 @@ pub struct ValidQuestion {
     pub body_html: String,
     pub excerpt: String,
     pub tags: Vec<String>,
+    pub summary: String,
+}
+
+impl ValidQuestion {
+    /// The question as a revision holds it.
+    #[must_use]
+    pub fn content(&self) -> revisions::Content {
+        let mut tags = self.tags.clone();
+        tags.sort_unstable();
+        revisions::Content {
+            title: Some(self.title.clone()),
+            body: self.body.clone(),
+            tags: Some(tags.join(" ")),
+            ..Default::default()
+        }
+    }
 }
 
 impl QuestionParams {
@@ -56,6 +81,8 @@ impl QuestionParams {
         check_title("title", &title, &mut errors);
         let body = normalize_newlines(&self.body);
         let body_html = check_body("body", &body, &mut errors);
+        let summary = self.summary.trim().to_string();
+        super::editing::check_summary(&summary, &mut errors);
         let tags = match tags::parse(&self.tags) {
             Ok(tags) => Some(tags),
             Err(err) => {
@@ -74,6 +101,7 @@ impl QuestionParams {
                 body,
                 body_html,
                 tags,
+                summary,
             }),
             _ => Err(errors),
         }
@@ -107,12 +135,6 @@ impl Model {
         Note::new(kind, actor_id, url, &self.title).question(self.id)
     }
 
-    /// Owners edit their own live, unlocked questions; staff edit anything.
-    #[must_use]
-    pub fn can_edit(&self, user: &Actor) -> bool {
-        user.is_staff() || (user.id == self.user_id && !self.is_locked() && !self.is_deleted())
-    }
-
     /// A question that exists and is not deleted.
     ///
     /// # Errors
@@ -124,7 +146,8 @@ impl Model {
             .await
     }
 
-    /// Creates a question with its tags, search document and counters.
+    /// Creates a question with its tags, search document, counters and
+    /// first revision; the asker follows it.
     ///
     /// # Errors
     /// On database errors.
@@ -135,6 +158,7 @@ impl Model {
     ) -> DbResult<Self> {
         let txn = crate::db::write_txn(db).await?;
         let now = Utc::now().fixed_offset();
+        let content = q.content();
         let question = ActiveModel {
             user_id: Set(author_id),
             slug: Set(slugify(&q.title)),
@@ -158,71 +182,34 @@ impl Model {
         search::reindex_question(&txn, question.id).await?;
         counters::add(&txn, counters::QUESTIONS, 1).await?;
         follows::follow(&txn, author_id, question.id).await?;
+        let change = revisions::Change {
+            post: revisions::Post::Question(question.id),
+            kind: revisions::Kind::Create,
+            user_id: author_id,
+            content: &content,
+            summary: None,
+            rolled_back_to: None,
+        };
+        revisions::record(&txn, &change).await?;
         txn.commit().await?;
         Ok(question)
     }
 
-    /// Applies an edit. "Edited" is recorded only when the title, body or
-    /// tags really changed; an edit by someone other than the author (a
-    /// moderator) also gets an audit row in the same transaction.
+    /// Applies an edit in its own transaction (see [`apply_edit`]).
     ///
     /// # Errors
     /// On database errors.
     pub async fn update_content(
         self,
         db: &DatabaseConnection,
-        editor_id: i64,
+        by: EditBy<'_>,
         q: ValidQuestion,
     ) -> DbResult<Self> {
         let txn = crate::db::write_txn(db).await?;
-        let current_tags = tags::of_question(&txn, self.id).await?;
-        let mut old_names: Vec<&str> = current_tags.iter().map(|t| t.name.as_str()).collect();
-        old_names.sort_unstable();
-        let mut new_names: Vec<&str> = q.tags.iter().map(String::as_str).collect();
-        new_names.sort_unstable();
-        let changed = self.title != q.title || self.body != q.body || old_names != new_names;
-        if !changed {
-            txn.rollback().await?;
+        let Some(current) = Self::lock(&txn, self.id).await? else {
             return Ok(self);
-        }
-        let removed: Vec<i64> = current_tags
-            .iter()
-            .filter(|t| !q.tags.contains(&t.name))
-            .map(|t| t.id)
-            .collect();
-        let added: Vec<String> = q
-            .tags
-            .iter()
-            .filter(|name| !current_tags.iter().any(|t| &t.name == *name))
-            .cloned()
-            .collect();
-        tags::detach(&txn, self.id, &removed).await?;
-        let added = tags::ensure(&txn, &added).await?;
-        tags::attach(&txn, self.id, &added).await?;
-        let now = Utc::now().fixed_offset();
-        let id = self.id;
-        let mut active: ActiveModel = self.into();
-        active.slug = Set(slugify(&q.title));
-        active.title = Set(q.title);
-        active.body = Set(q.body);
-        active.body_html = Set(q.body_html);
-        active.excerpt = Set(q.excerpt);
-        active.edited_at = Set(Some(now));
-        active.edited_by = Set(Some(editor_id));
-        active.last_activity_at = Set(now);
-        active.updated_at = Set(now);
-        let question = active.update(&txn).await?;
-        search::reindex_question(&txn, id).await?;
-        audit::record_unless_author(
-            &txn,
-            &audit::Entry::new(editor_id, Action::PostEdit, Subject::Question, id),
-            question.user_id,
-        )
-        .await?;
-        let note = question
-            .note(Kind::Edited, Some(editor_id), None)
-            .group(format!("edited:question:{id}"));
-        notifications::notify(&txn, &[question.user_id], &note).await?;
+        };
+        let question = apply_edit(&txn, current, by, q).await?;
         txn.commit().await?;
         Ok(question)
     }
@@ -252,6 +239,16 @@ pub struct PageData {
     pub author: Author,
     pub tags: Vec<String>,
     pub following: bool,
+    /// Who edited it last (when it was edited).
+    pub editor: Option<String>,
+    /// Close (or, when closed, reopen) votes so far, and whether the viewer
+    /// cast one.
+    pub close_votes: i64,
+    pub my_close_vote: bool,
+    /// The original, when this is a duplicate: (url, title).
+    pub original: Option<(String, String)>,
+    /// Duplicates of this question, then questions with similar titles.
+    pub near: Vec<Near>,
     pub answers: Vec<super::answers::AnswerRow>,
     pub comments: Vec<super::comments::CommentRow>,
     /// The viewer's votes: (kind, id) → "up" / "down".
@@ -267,6 +264,12 @@ struct Around {
     avatar: Option<String>,
     tags: Option<String>,
     following: bool,
+    editor: Option<String>,
+    close_votes: i64,
+    my_close_vote: bool,
+    original_id: Option<i64>,
+    original_slug: Option<String>,
+    original_title: Option<String>,
 }
 
 impl Model {
@@ -298,6 +301,8 @@ impl Model {
             title: self.title.clone(),
             body: self.body.clone(),
             tags: tags.join(" "),
+            summary: String::new(),
+            check: String::new(),
         })
     }
 
@@ -311,13 +316,29 @@ impl Model {
             "(SELECT group_concat(t.name, ' ') FROM question_tags qt JOIN tags t ON t.id = qt.tag_id \
              WHERE qt.question_id = ?) AS tags, "
         });
+        let action = if self.closed_at.is_some() {
+            "reopen"
+        } else {
+            "close"
+        };
         q.push_bind(
-            "EXISTS (SELECT 1 FROM follows f WHERE f.question_id = ? AND f.user_id = ?) AS following \
-             FROM users u WHERE u.id = ?",
+            "EXISTS (SELECT 1 FROM follows f WHERE f.question_id = ? AND f.user_id = ?) AS following, \
+             (SELECT e.username FROM users e WHERE e.id = ?) AS editor, \
+             (SELECT COUNT(*) FROM close_votes cv WHERE cv.question_id = ? AND cv.action = ?) AS close_votes, \
+             EXISTS (SELECT 1 FROM close_votes cv WHERE cv.question_id = ? AND cv.action = ? AND cv.user_id = ?) \
+             AS my_close_vote, o.id AS original_id, o.slug AS original_slug, o.title AS original_title \
+             FROM users u LEFT JOIN questions o ON o.id = ? AND o.deleted_at IS NULL WHERE u.id = ?",
             [
                 sea_orm::Value::from(self.id),
                 sea_orm::Value::from(self.id),
                 sea_orm::Value::from(viewer.unwrap_or(0)),
+                sea_orm::Value::from(self.edited_by.unwrap_or(0)),
+                sea_orm::Value::from(self.id),
+                sea_orm::Value::from(action),
+                sea_orm::Value::from(self.id),
+                sea_orm::Value::from(action),
+                sea_orm::Value::from(viewer.unwrap_or(0)),
+                sea_orm::Value::from(self.duplicate_of.unwrap_or(0)),
                 sea_orm::Value::from(self.user_id),
             ],
         );
@@ -330,6 +351,12 @@ impl Model {
                 avatar: None,
                 tags: None,
                 following: false,
+                editor: None,
+                close_votes: 0,
+                my_close_vote: false,
+                original_id: None,
+                original_slug: None,
+                original_title: None,
             }))
     }
 
@@ -358,6 +385,15 @@ impl Model {
         let mut targets = vec![(votes::QUESTION, self.id)];
         targets.extend(answers.iter().map(|r| (votes::ANSWER, r.id)));
         let mine = votes::viewer_votes(db, viewer_id, &targets).await?;
+        let near = near(db, self.id, &self.title).await?;
+        let original = match (
+            around.original_id,
+            around.original_slug,
+            around.original_title,
+        ) {
+            (Some(id), Some(slug), Some(title)) => Some((format!("/questions/{id}/{slug}"), title)),
+            _ => None,
+        };
         Ok(PageData {
             author: Author::new(
                 &around.username,
@@ -366,6 +402,11 @@ impl Model {
             ),
             tags,
             following: around.following,
+            editor: around.editor,
+            close_votes: around.close_votes,
+            my_close_vote: around.my_close_vote,
+            original,
+            near,
             answers,
             comments,
             mine,
@@ -412,6 +453,116 @@ pub async fn latest_by_user(
     )
     .await?;
     Ok(page.rows)
+}
+
+/// Applies an edit to `question` (locked by the caller) inside `txn`.
+/// Nothing is written when the title, body and tags stay the same;
+/// otherwise the question, its tags and search document change, a revision
+/// records who did it, a moderator's edit is audited and the author hears
+/// of someone else's edit. Returns the question as it is now.
+///
+/// # Errors
+/// On database errors.
+pub async fn apply_edit(
+    txn: &DatabaseTransaction,
+    question: Model,
+    by: EditBy<'_>,
+    q: ValidQuestion,
+) -> DbResult<Model> {
+    let current_tags = tags::of_question(txn, question.id).await?;
+    let mut old_names: Vec<&str> = current_tags.iter().map(|t| t.name.as_str()).collect();
+    old_names.sort_unstable();
+    let mut new_names: Vec<&str> = q.tags.iter().map(String::as_str).collect();
+    new_names.sort_unstable();
+    let changed = question.title != q.title || question.body != q.body || old_names != new_names;
+    if !changed {
+        return Ok(question);
+    }
+    let removed: Vec<i64> = current_tags
+        .iter()
+        .filter(|t| !q.tags.contains(&t.name))
+        .map(|t| t.id)
+        .collect();
+    let added: Vec<String> = q
+        .tags
+        .iter()
+        .filter(|name| !current_tags.iter().any(|t| &t.name == *name))
+        .cloned()
+        .collect();
+    tags::detach(txn, question.id, &removed).await?;
+    let added = tags::ensure(txn, &added).await?;
+    tags::attach(txn, question.id, &added).await?;
+    let content = q.content();
+    let now = Utc::now().fixed_offset();
+    let id = question.id;
+    let mut active: ActiveModel = question.into();
+    active.slug = Set(slugify(&q.title));
+    active.title = Set(q.title);
+    active.body = Set(q.body);
+    active.body_html = Set(q.body_html);
+    active.excerpt = Set(q.excerpt);
+    active.edited_at = Set(Some(now));
+    active.edited_by = Set(Some(by.editor_id));
+    active.last_activity_at = Set(now);
+    active.updated_at = Set(now);
+    let question = active.update(txn).await?;
+    search::reindex_question(txn, id).await?;
+    let change = revisions::Change {
+        post: revisions::Post::Question(id),
+        kind: by.kind,
+        user_id: by.editor_id,
+        content: &content,
+        summary: by.summary,
+        rolled_back_to: by.rolled_back_to,
+    };
+    revisions::record(txn, &change).await?;
+    audit::record_unless_author(
+        txn,
+        &audit::Entry::new(by.editor_id, Action::PostEdit, Subject::Question, id),
+        question.user_id,
+    )
+    .await?;
+    let note = question
+        .note(Kind::Edited, Some(by.editor_id), None)
+        .group(format!("edited:question:{id}"));
+    notifications::notify(txn, &[question.user_id], &note).await?;
+    Ok(question)
+}
+
+/// Rolls question `id` back to revision `number` (a new revision records
+/// it). Only its author and staff may.
+///
+/// # Errors
+/// `NotFound` (question or revision), `Forbidden`.
+pub async fn rollback(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    number: i32,
+) -> Result<Model, super::Error> {
+    let txn = crate::db::write_txn(db).await?;
+    let question = Model::lock(&txn, id)
+        .await?
+        .filter(|q| !q.is_deleted() || actor.is_staff())
+        .ok_or(super::Error::NotFound)?;
+    if !(actor.is_staff() || (actor.id == question.user_id && !question.is_locked())) {
+        return Err(super::Error::Forbidden);
+    }
+    let revision = revisions::get(&txn, revisions::Post::Question(id), number)
+        .await?
+        .ok_or(super::Error::NotFound)?;
+    let params = QuestionParams {
+        title: revision.title.unwrap_or_default(),
+        body: revision.body,
+        tags: revision.tags.unwrap_or_default(),
+        summary: String::new(),
+        check: String::new(),
+    };
+    // a revision passed the checks once; rules may have tightened since
+    let valid = params.validate().map_err(|_| super::Error::Forbidden)?;
+    let question = apply_edit(&txn, question, EditBy::rollback(actor.id, number), valid).await?;
+    txn.commit().await?;
+    Ok(question)
 }
 
 /// Soft-deletes (`deleted`) or restores question `id` in its own transaction;

@@ -244,6 +244,7 @@ pub struct ReviewPage {
     pub author_name: String,
     pub author_reputation: i64,
     pub author_avatar: Option<String>,
+    pub editor_name: Option<String>,
 }
 
 /// The review `id` with its course and author.
@@ -254,8 +255,9 @@ pub async fn page(db: &impl ConnectionTrait, id: i64) -> Result<Option<ReviewPag
     let mut q = Sql::new(
         "SELECT r.id, r.title, r.body, r.body_html, r.rating, r.score, r.up_count, r.down_count, r.created_at, \
          r.edited_at, r.deleted_at, r.user_id, c.name AS course_name, c.slug AS course_slug, \
-         u.username AS author_name, u.reputation AS author_reputation, u.avatar AS author_avatar \
-         FROM reviews r JOIN courses c ON c.id = r.course_id JOIN users u ON u.id = r.user_id WHERE r.id = ?",
+         u.username AS author_name, u.reputation AS author_reputation, u.avatar AS author_avatar, \
+         e.username AS editor_name FROM reviews r JOIN courses c ON c.id = r.course_id \
+         JOIN users u ON u.id = r.user_id LEFT JOIN users e ON e.id = r.edited_by WHERE r.id = ?",
     );
     q.push_bind("", [Value::from(id)]);
     ReviewPage::find_by_statement(q.build(db.get_database_backend()))

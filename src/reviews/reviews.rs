@@ -14,6 +14,7 @@ use crate::{
     forms::{check_body, check_title, FieldErrors, Value as Arg},
     markdown,
     notifications::{self, Kind, Note},
+    revisions::{self, EditBy},
     search,
     text::{excerpt, has_forbidden_chars, normalize_newlines},
     users::Actor,
@@ -43,6 +44,9 @@ pub struct ReviewParams {
     pub body: String,
     #[serde(default)]
     pub rating: String,
+    /// The edit summary (edits only).
+    #[serde(default)]
+    pub summary: String,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +57,21 @@ pub struct ValidReview {
     pub body_html: String,
     pub excerpt: String,
     pub rating: i16,
+    pub summary: String,
+}
+
+impl ValidReview {
+    /// The review as a revision holds it.
+    #[must_use]
+    pub fn content(&self) -> revisions::Content {
+        revisions::Content {
+            title: Some(self.title.clone()),
+            body: self.body.clone(),
+            course: Some(self.course.clone()),
+            rating: Some(self.rating),
+            ..Default::default()
+        }
+    }
 }
 
 impl ReviewParams {
@@ -82,6 +101,16 @@ impl ReviewParams {
         check_title("title", &title, &mut errors);
         let body = normalize_newlines(&self.body);
         let body_html = check_body("body", &body, &mut errors);
+        let summary = self.summary.trim().to_string();
+        if summary.chars().count() > 300 {
+            errors.add_with(
+                "summary",
+                "error-length",
+                vec![("min", Arg::Num(0)), ("max", Arg::Num(300))],
+            );
+        } else if has_forbidden_chars(&summary, false) {
+            errors.add("summary", "error-control-chars");
+        }
         let rating = match self.rating.trim().parse::<i16>() {
             Ok(r) if (1..=5).contains(&r) => Some(r),
             _ => {
@@ -97,6 +126,7 @@ impl ReviewParams {
                 body,
                 body_html,
                 rating,
+                summary,
             }),
             _ => Err(errors),
         }
@@ -156,6 +186,7 @@ impl Model {
             title: self.title.clone(),
             body: self.body.clone(),
             rating: self.rating.to_string(),
+            summary: String::new(),
         })
     }
 
@@ -189,6 +220,7 @@ impl Model {
     ) -> Result<Self, ReviewError> {
         let txn = write_txn(db).await?;
         let course = courses::Model::find_or_create(&txn, &v.course).await?;
+        let content = v.content();
         let now = Utc::now().fixed_offset();
         let inserted = ActiveModel {
             course_id: Set(course.id),
@@ -219,6 +251,15 @@ impl Model {
         courses::Model::count_review(&txn, course.id, review.rating, 1).await?;
         counters::add(&txn, counters::REVIEWS, 1).await?;
         search::reindex_review(&txn, review.id).await?;
+        let change = revisions::Change {
+            post: revisions::Post::Review(review.id),
+            kind: revisions::Kind::Create,
+            user_id: author_id,
+            content: &content,
+            summary: None,
+            rolled_back_to: None,
+        };
+        revisions::record(&txn, &change).await?;
         txn.commit().await?;
         Ok(review)
     }
@@ -231,9 +272,11 @@ impl Model {
     pub async fn update_content(
         self,
         db: &DatabaseConnection,
-        editor_id: i64,
+        by: EditBy<'_>,
         v: ValidReview,
     ) -> Result<Self, ReviewError> {
+        let editor_id = by.editor_id;
+        let content = v.content();
         let txn = write_txn(db).await?;
         let course = courses::Model::find_or_create(&txn, &v.course).await?;
         let changed = course.id != self.course_id
@@ -269,6 +312,15 @@ impl Model {
         courses::Model::count_review(&txn, old_course, old_rating, -1).await?;
         courses::Model::count_review(&txn, course.id, review.rating, 1).await?;
         search::reindex_review(&txn, id).await?;
+        let change = revisions::Change {
+            post: revisions::Post::Review(id),
+            kind: by.kind,
+            user_id: editor_id,
+            content: &content,
+            summary: by.summary,
+            rolled_back_to: by.rolled_back_to,
+        };
+        revisions::record(&txn, &change).await?;
         audit::record_unless_author(
             &txn,
             &audit::Entry::new(editor_id, Action::PostEdit, Subject::Review, id),
@@ -281,6 +333,38 @@ impl Model {
         notifications::notify(&txn, &[author], &note).await?;
         txn.commit().await?;
         Ok(review)
+    }
+
+    /// Rolls this review back to revision `number` (a new revision records
+    /// it); its author and staff may.
+    ///
+    /// # Errors
+    /// `NotFound` (no such revision), `Duplicate` (the old course has a
+    /// newer review by the author), database errors.
+    pub async fn rollback(
+        self,
+        db: &DatabaseConnection,
+        actor_id: i64,
+        number: i32,
+    ) -> Result<Option<Self>, ReviewError> {
+        let Some(revision) = revisions::get(db, revisions::Post::Review(self.id), number).await?
+        else {
+            return Ok(None);
+        };
+        let params = ReviewParams {
+            course: revision.course.clone().unwrap_or_default(),
+            title: revision.title.clone().unwrap_or_default(),
+            body: revision.body.clone(),
+            rating: revision.rating.unwrap_or(1).to_string(),
+            summary: String::new(),
+        };
+        let Ok(valid) = params.validate() else {
+            return Ok(None);
+        };
+        let review = self
+            .update_content(db, EditBy::rollback(actor_id, number), valid)
+            .await?;
+        Ok(Some(review))
     }
 
     /// A notification about this review, by `actor_id`.

@@ -41,7 +41,8 @@ pub struct ReviewView {
     pub course: CourseLink,
     pub author: Author,
     pub ts: i64,
-    pub edited_ts: Option<i64>,
+    /// When and by whom it was last changed, and its history.
+    pub edited: serde_json::Value,
     pub deleted: bool,
     pub can_edit: bool,
     pub can_flag: bool,
@@ -68,7 +69,11 @@ impl ReviewView {
                 r.author_avatar.as_deref(),
             ),
             ts: r.created_at.timestamp(),
-            edited_ts: r.edited_at.map(|t| t.timestamp()),
+            edited: serde_json::json!({
+                "ts": r.edited_at.map_or(0, |t| t.timestamp()),
+                "by": r.editor_name,
+                "history_url": format!("/reviews/{}/revisions", r.id),
+            }),
             deleted: r.deleted_at.is_some(),
             can_edit: viewer.is_some_and(|v| v.is_staff() || (is_author && r.deleted_at.is_none())),
             can_flag: viewer.is_some_and(|v| v.may_flag) && !is_author && r.deleted_at.is_none(),

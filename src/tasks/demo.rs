@@ -169,6 +169,7 @@ async fn seed_forum(ctx: &AppContext) -> Result<()> {
             title: (*title).into(),
             body: (*body).into(),
             rating: (*rating).into(),
+            summary: String::new(),
         };
         let valid = params
             .validate()
@@ -185,6 +186,8 @@ async fn seed_forum(ctx: &AppContext) -> Result<()> {
             title: (*title).into(),
             body: (*body).into(),
             tags: (*tags).into(),
+            summary: String::new(),
+            check: String::new(),
         };
         let valid = params
             .validate()

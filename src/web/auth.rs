@@ -38,6 +38,8 @@ pub struct CurrentUser {
     /// Has the reputation to flag posts (or is staff); set when the request
     /// is resolved, where the configured threshold is known.
     pub may_flag: bool,
+    /// May review suggested edits (the navbar links the queue).
+    pub may_review: bool,
     /// Unread notifications, for the navbar's badge.
     pub unread: i64,
     #[serde(skip)]
@@ -53,6 +55,7 @@ impl CurrentUser {
             reputation: user.reputation,
             avatar_url: user.avatar_url(),
             may_flag: false,
+            may_review: false,
             unread: 0,
             actor: Actor::of(user),
         }
@@ -145,6 +148,7 @@ async fn current_user(
     }
     let mut me = CurrentUser::from_model(&user);
     me.may_flag = me.is_staff() || me.reputation >= settings.reputation.flag_min;
+    me.may_review = me.is_staff() || me.reputation >= settings.reputation.review_edits_min;
     me.unread = unread;
     Ok(Some(me))
 }

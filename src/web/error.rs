@@ -147,6 +147,13 @@ impl From<crate::forum::Error> for AppError {
             Error::Reputation(needed) => Self::needs_reputation(needed),
             Error::TooLate => Self::refused("comment-error-too-late"),
             Error::Own => Self::refused("comment-error-own"),
+            Error::Pending => Self::refused("suggestion-error-pending"),
+            Error::Reviewed => Self::refused("suggestion-error-reviewed"),
+            Error::ReasonNeeded => Self::bad_request("a reason is needed"),
+            Error::Closed => Self::refused("error-closed"),
+            Error::AlreadyVoted => Self::refused("close-error-voted"),
+            Error::WrongState => Self::refused("close-error-state"),
+            Error::BadDuplicate => Self::refused("close-error-duplicate"),
             Error::Db(e) => e.into(),
         }
     }

@@ -35,6 +35,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// The route's `{n}`: a revision number (a positive integer), else 404.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Number(pub i32);
+
+impl<S: Send + Sync> FromRequestParts<S> for Number {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::not_found().into_response())?;
+        params
+            .get("n")
+            .and_then(|raw| parse(raw))
+            .and_then(|n| i32::try_from(n).ok())
+            .map(Self)
+            .ok_or_else(|| AppError::not_found().into_response())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse;

@@ -20,6 +20,7 @@ pub mod outage;
 pub mod page;
 pub mod present;
 pub mod query_count;
+pub mod revisions_page;
 pub mod session_store;
 pub mod static_files;
 

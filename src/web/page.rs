@@ -42,6 +42,7 @@ pub struct Me {
     pub confirmed: bool,
     /// Unread notifications (the navbar's badge).
     pub unread: i64,
+    pub may_review: bool,
 }
 
 impl Me {
@@ -56,6 +57,7 @@ impl Me {
             is_admin: user.is_admin(),
             confirmed: user.confirmed(),
             unread: user.unread,
+            may_review: user.may_review,
         }
     }
 }

@@ -106,4 +106,57 @@
       form.submit();
     });
   });
+
+  // The ask form lists similar questions as the title is typed.
+  var similar = document.querySelector("[data-similar]");
+  var titleInput = similar && similar.closest("form").querySelector("input[name=title]");
+  if (similar && titleInput && window.fetch) {
+    var button = document.querySelector("[data-similar-button]");
+    if (button) {
+      button.hidden = true;
+    }
+    var timer = null;
+    var show = function (items) {
+      similar.textContent = "";
+      if (!items.length) {
+        return;
+      }
+      var heading = document.createElement("h2");
+      heading.className = "h6";
+      heading.textContent = similar.dataset.heading;
+      var list = document.createElement("ul");
+      list.className = "list-unstyled small mb-0";
+      items.forEach(function (item) {
+        var li = document.createElement("li");
+        li.className = "py-1";
+        var a = document.createElement("a");
+        a.href = item.url;
+        a.target = "_blank";
+        a.rel = "noopener";
+        a.textContent = item.title;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      similar.appendChild(heading);
+      similar.appendChild(list);
+    };
+    titleInput.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var title = titleInput.value.trim();
+        if (title.length < 8) {
+          show([]);
+          return;
+        }
+        fetch("/questions/similar?title=" + encodeURIComponent(title), {
+          headers: { "Accept": "application/json" },
+          credentials: "same-origin"
+        }).then(function (response) {
+          return response.ok ? response.json() : { questions: [] };
+        }).then(function (data) {
+          show(data.questions || []);
+        }).catch(function () {});
+      }, 400);
+    });
+  }
 })();

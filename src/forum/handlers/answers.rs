@@ -7,7 +7,7 @@ use crate::{
     forms::{check_body, FieldErrors},
     forum::{
         answers::{self, AcceptOutcome, AnswerParams},
-        questions, views, Error,
+        questions, Error,
     },
     limits::{self, PostKind},
     settings::Settings,
@@ -51,77 +51,16 @@ async fn create(
     ))
 }
 
-/// The live answer `id` and its question, if `me` may change it.
-async fn editable(
-    ctx: &AppContext,
-    me: &CurrentUser,
-    id: i64,
-) -> Result<(answers::Model, questions::Model)> {
+#[debug_handler]
+async fn destroy(me: CurrentUser, State(ctx): State<AppContext>, Id(id): Id) -> Result<Response> {
     let (answer, question) = answers::Model::find_live(&ctx.db, id)
         .await?
         .ok_or(Error::NotFound)?;
-    if !answer.can_edit(me.actor(), &question) {
+    // deleting is the author's (while the question is open) or staff's
+    let own = me.id == answer.user_id && !question.is_locked();
+    if !(own || me.is_staff()) {
         return Err(AppError::forbidden());
     }
-    Ok((answer, question))
-}
-
-#[debug_handler]
-async fn edit(
-    ViewEngine(v): ViewEngine<TeraView>,
-    me: CurrentUser,
-    page: Page,
-    State(ctx): State<AppContext>,
-    Id(id): Id,
-) -> Result<Response> {
-    let (answer, question) = editable(&ctx, &me, id).await?;
-    views::answer_form(
-        &v,
-        &page,
-        (answer.id, &question),
-        &answer.body,
-        &FieldErrors::new(),
-        StatusCode::OK,
-    )
-}
-
-#[debug_handler]
-async fn update(
-    ViewEngine(v): ViewEngine<TeraView>,
-    me: CurrentUser,
-    page: Page,
-    State(ctx): State<AppContext>,
-    Id(id): Id,
-    Form(form): Form<AnswerParams>,
-) -> Result<Response> {
-    let (answer, question) = editable(&ctx, &me, id).await?;
-    let body = normalize_newlines(&form.body);
-    let mut errors = FieldErrors::new();
-    let Some(html) = check_body("body", &body, &mut errors) else {
-        return views::answer_form(
-            &v,
-            &page,
-            (answer.id, &question),
-            &body,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    };
-    let limits = &Settings::get(&ctx).limits;
-    limits::post(&ctx.db, limits, PostKind::Edit, me.actor().poster())
-        .await?
-        .ok()?;
-    let answer = answer.update_body(&ctx.db, me.id, body, html).await?;
-    Ok(flash::redirect(
-        &format!("{}#answer-{}", question.url(), answer.id),
-        Kind::Success,
-        "flash-answer-saved",
-    ))
-}
-
-#[debug_handler]
-async fn destroy(me: CurrentUser, State(ctx): State<AppContext>, Id(id): Id) -> Result<Response> {
-    let (answer, question) = editable(&ctx, &me, id).await?;
     answers::set_visibility(&ctx.db, &Votes::get(&ctx), answer.id, me.id, true, "").await?;
     Ok(flash::redirect(
         &question.url(),
@@ -161,7 +100,6 @@ async fn accept(
 pub fn routes() -> Routes {
     Routes::new()
         .add("/questions/{id}/answers", post(create))
-        .add("/answers/{id}/edit", get(edit).post(update))
         .add("/answers/{id}/delete", post(destroy))
         .add("/answers/{id}/accept", post(accept))
 }

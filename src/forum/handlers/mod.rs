@@ -2,15 +2,23 @@
 use loco_rs::prelude::Routes;
 
 mod answers;
+mod closing;
 mod comments;
+mod editing;
+mod history;
 mod home;
 mod questions;
+mod review;
 mod tags;
 
 pub fn routes() -> Routes {
     home::routes()
         .merge(questions::routes())
         .merge(answers::routes())
+        .merge(closing::routes())
         .merge(comments::routes())
+        .merge(editing::routes())
+        .merge(history::routes())
         .merge(tags::routes())
+        .merge(review::routes())
 }

@@ -9,7 +9,7 @@ use crate::{
     forum::{
         questions::{self, ListFilter, QuestionParams, Sort},
         tags,
-        views::{self, ListState},
+        views::{self, FormMode, ListState, QuestionForm},
     },
     limits::{self, PostKind},
     notifications,
@@ -88,12 +88,42 @@ async fn new(
     views::form(
         &v,
         &page,
-        "/questions",
-        &QuestionParams::default(),
-        &FieldErrors::new(),
-        None,
+        &QuestionForm {
+            action: "/questions",
+            form: &QuestionParams::default(),
+            errors: &FieldErrors::new(),
+            back: None,
+            mode: FormMode::Ask,
+            similar: None,
+        },
         StatusCode::OK,
     )
+}
+
+/// Similar questions for a title: the ask form's list.
+#[derive(Debug, Deserialize)]
+struct SimilarQuery {
+    #[serde(default)]
+    title: String,
+}
+
+/// GET `/questions/similar?title=…`: JSON for the ask form's script.
+#[debug_handler]
+async fn similar(State(ctx): State<AppContext>, Query(q): Query<SimilarQuery>) -> Result<Response> {
+    let title: String = q.title.chars().take(150).collect();
+    let found = questions::similar(&ctx.db, &title, 5).await?;
+    let items: Vec<serde_json::Value> = found
+        .iter()
+        .map(|n| {
+            serde_json::json!({
+                "title": n.title,
+                "url": n.url(),
+                "answers": n.answer_count,
+                "solved": n.solved,
+            })
+        })
+        .collect();
+    crate::web::json(serde_json::json!({ "questions": items }))
 }
 
 #[debug_handler]
@@ -104,16 +134,38 @@ async fn create(
     State(ctx): State<AppContext>,
     Form(form): Form<QuestionParams>,
 ) -> Result<Response> {
+    // "check for similar questions" without JavaScript: the form comes back
+    // with the list and everything typed
+    if !form.check.is_empty() {
+        let found = questions::similar(&ctx.db, &form.title, 5).await?;
+        return views::form(
+            &v,
+            &page,
+            &QuestionForm {
+                action: "/questions",
+                form: &form,
+                errors: &FieldErrors::new(),
+                back: None,
+                mode: FormMode::Ask,
+                similar: Some(&found),
+            },
+            StatusCode::OK,
+        );
+    }
     let valid = match form.validate() {
         Ok(valid) => valid,
         Err(errors) => {
             return views::form(
                 &v,
                 &page,
-                "/questions",
-                &form,
-                &errors,
-                None,
+                &QuestionForm {
+                    action: "/questions",
+                    form: &form,
+                    errors: &errors,
+                    back: None,
+                    mode: FormMode::Ask,
+                    similar: None,
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
         }
@@ -145,8 +197,16 @@ pub async fn render_page(
     let data = question
         .page(&ctx.db, page.user().map(CurrentUser::actor), all_comments)
         .await?;
-    let min = votes::Votes::get(ctx).rules().settings().comment_min;
-    views::show(v, page, question, &data, (answer_form, errors), status, min)
+    let votes = votes::Votes::get(ctx);
+    views::show(
+        v,
+        page,
+        question,
+        &data,
+        (answer_form, errors),
+        status,
+        votes.rules().settings(),
+    )
 }
 
 /// The question page's query: `comments=all` shows every comment.
@@ -240,81 +300,15 @@ async fn follow(
     Ok(flash::redirect(&question.url(), Kind::Success, key))
 }
 
-/// The question `id`, if `me` may edit it.
-async fn editable(ctx: &AppContext, me: &CurrentUser, id: i64) -> Result<questions::Model> {
-    let question = questions::Model::find_visible(&ctx.db, id, Some(me.actor()))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !question.can_edit(me.actor()) {
-        return Err(AppError::forbidden());
-    }
-    Ok(question)
-}
-
-#[debug_handler]
-async fn edit(
-    ViewEngine(v): ViewEngine<TeraView>,
-    me: CurrentUser,
-    page: Page,
-    State(ctx): State<AppContext>,
-    Id(id): Id,
-) -> Result<Response> {
-    let question = editable(&ctx, &me, id).await?;
-    let form = question.form(&ctx.db).await?;
-    let action = format!("/questions/{}/edit", question.id);
-    views::form(
-        &v,
-        &page,
-        &action,
-        &form,
-        &FieldErrors::new(),
-        Some(&question.url()),
-        StatusCode::OK,
-    )
-}
-
-#[debug_handler]
-async fn update(
-    ViewEngine(v): ViewEngine<TeraView>,
-    me: CurrentUser,
-    page: Page,
-    State(ctx): State<AppContext>,
-    Id(id): Id,
-    Form(form): Form<QuestionParams>,
-) -> Result<Response> {
-    let question = editable(&ctx, &me, id).await?;
-    let action = format!("/questions/{}/edit", question.id);
-    let valid = match form.validate() {
-        Ok(valid) => valid,
-        Err(errors) => {
-            return views::form(
-                &v,
-                &page,
-                &action,
-                &form,
-                &errors,
-                Some(&question.url()),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-        }
-    };
-    let limits = &Settings::get(&ctx).limits;
-    limits::post(&ctx.db, limits, PostKind::Edit, me.actor().poster())
-        .await?
-        .ok()?;
-    let question = question.update_content(&ctx.db, me.id, valid).await?;
-    Ok(flash::redirect(
-        &question.url(),
-        Kind::Success,
-        "flash-question-saved",
-    ))
-}
-
 #[debug_handler]
 async fn destroy(me: CurrentUser, State(ctx): State<AppContext>, Id(id): Id) -> Result<Response> {
-    let question = editable(&ctx, &me, id).await?;
-    if question.is_deleted() {
-        return Err(AppError::not_found());
+    let question = questions::Model::find_live(&ctx.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // deleting is the author's (while the question is open) or staff's
+    let own = me.id == question.user_id && !question.is_locked();
+    if !(own || me.is_staff()) {
+        return Err(AppError::forbidden());
     }
     questions::set_visibility(
         &ctx.db,
@@ -337,7 +331,7 @@ pub fn routes() -> Routes {
         .add("/questions", get(index).post(create))
         .add("/questions/new", get(new))
         .add("/questions/{id}", get(show))
-        .add("/questions/{id}/edit", get(edit).post(update))
+        .add("/questions/similar", get(similar))
         .add("/questions/{id}/delete", post(destroy))
         .add("/questions/{id}/follow", post(follow))
         .add("/questions/{id}/{slug}", get(show_slug))

@@ -5,15 +5,15 @@ use loco_rs::prelude::*;
 use serde::Serialize;
 
 mod comments;
+mod review;
+mod show;
 
 pub use comments::comment_form;
-use comments::{Comments, CommentsView};
+pub use review::review_queue;
+pub use show::show;
 
 use super::{
-    answers::AnswerRow,
-    comments::{may_comment, Parent},
-    questions::{self, ListPage, PageData, QuestionParams, Sort},
-    tags::TagLink,
+    questions::{self, ListPage, Near, QuestionParams, Sort},
     QuestionSummary,
 };
 use crate::{
@@ -21,134 +21,12 @@ use crate::{
     forms::FieldErrors,
     reviews::ReviewSummary,
     users::Author,
-    votes,
     web::{
         error::Result,
-        present::{url_with, Pager, VoteView},
-        CurrentUser, Page,
+        present::{url_with, Pager},
+        Page,
     },
 };
-
-/// A question on its page.
-#[derive(Debug, Serialize)]
-pub struct QuestionView {
-    pub id: i64,
-    pub url: String,
-    pub title: String,
-    pub body_html: String,
-    pub tags: Vec<TagLink>,
-    pub author: Author,
-    pub created_ts: i64,
-    pub edited_ts: Option<i64>,
-    pub answer_count: i32,
-    pub solved: bool,
-    pub locked: bool,
-    pub deleted: bool,
-    pub is_owner: bool,
-    pub can_edit: bool,
-    pub can_flag: bool,
-    pub following: bool,
-    pub vote: VoteView,
-    pub comments: CommentsView,
-}
-
-/// An answer on its question's page.
-#[derive(Debug, Serialize)]
-pub struct AnswerView {
-    pub id: i64,
-    pub body_html: String,
-    pub accepted: bool,
-    pub deleted: bool,
-    pub author: Author,
-    pub created_ts: i64,
-    pub edited_ts: Option<i64>,
-    pub can_edit: bool,
-    pub can_accept: bool,
-    pub can_flag: bool,
-    pub vote: VoteView,
-    pub comments: CommentsView,
-}
-
-impl AnswerView {
-    #[must_use]
-    pub fn new(
-        row: &AnswerRow,
-        question: &questions::Model,
-        viewer: Option<&CurrentUser>,
-        mine: &str,
-    ) -> Self {
-        let is_author = viewer.is_some_and(|v| v.id == row.user_id);
-        let open = !question.is_locked() && !question.is_deleted() && row.deleted_at.is_none();
-        Self {
-            id: row.id,
-            body_html: row.body_html.clone(),
-            accepted: row.is_accepted,
-            deleted: row.deleted_at.is_some(),
-            author: Author::new(
-                &row.author_name,
-                row.author_reputation,
-                row.author_avatar.as_deref(),
-            ),
-            created_ts: row.created_at.timestamp(),
-            edited_ts: row.edited_at.map(|t| t.timestamp()),
-            can_edit: viewer.is_some_and(|v| v.is_staff() || (is_author && open)),
-            can_accept: viewer.is_some_and(|v| v.id == question.user_id) && open,
-            can_flag: viewer.is_some_and(|v| v.may_flag)
-                && !is_author
-                && row.deleted_at.is_none()
-                && !question.is_deleted(),
-            vote: VoteView {
-                action: format!("/answers/{}/vote", row.id),
-                score: row.score,
-                up: row.up_count,
-                down: row.down_count,
-                mine: mine.to_string(),
-                can_vote: viewer.is_some() && !is_author && open,
-            },
-            comments: CommentsView::default(),
-        }
-    }
-}
-
-impl QuestionView {
-    #[must_use]
-    pub fn new(
-        q: &questions::Model,
-        author: &Author,
-        tags: &[String],
-        viewer: Option<&CurrentUser>,
-        mine: &str,
-    ) -> Self {
-        let is_owner = viewer.is_some_and(|v| v.id == q.user_id);
-        Self {
-            id: q.id,
-            url: q.url(),
-            title: q.title.clone(),
-            body_html: q.body_html.clone(),
-            tags: TagLink::list(tags),
-            author: author.clone(),
-            created_ts: q.created_at.timestamp(),
-            edited_ts: q.edited_at.map(|t| t.timestamp()),
-            answer_count: q.answer_count,
-            solved: q.accepted_answer_id.is_some(),
-            locked: q.is_locked(),
-            deleted: q.is_deleted(),
-            is_owner,
-            can_edit: viewer.is_some_and(|v| q.can_edit(v.actor())),
-            can_flag: viewer.is_some_and(|v| v.may_flag) && !is_owner && !q.is_deleted(),
-            vote: VoteView {
-                action: format!("/questions/{}/vote", q.id),
-                score: q.score,
-                up: q.up_count,
-                down: q.down_count,
-                mine: mine.to_string(),
-                can_vote: viewer.is_some() && !is_owner && !q.is_locked() && !q.is_deleted(),
-            },
-            following: false,
-            comments: CommentsView::default(),
-        }
-    }
-}
 
 /// The list page's current filters, for links that keep them.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -219,76 +97,57 @@ pub fn index(
     )
 }
 
+/// How the question (or answer) form is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FormMode {
+    Ask,
+    Edit,
+    /// A suggested edit, for the review queue.
+    Suggest,
+}
+
+/// The ask/edit form page.
+pub struct QuestionForm<'a> {
+    pub action: &'a str,
+    pub form: &'a QuestionParams,
+    pub errors: &'a FieldErrors,
+    /// Where "cancel" goes (edits).
+    pub back: Option<&'a str>,
+    pub mode: FormMode,
+    /// Questions like the typed title, after "check for similar".
+    pub similar: Option<&'a [Near]>,
+}
+
+fn near_items(list: &[Near]) -> Vec<serde_json::Value> {
+    list.iter()
+        .map(|n| {
+            data!({
+                "title": n.title,
+                "url": n.url(),
+                "answer_count": n.answer_count,
+                "solved": n.solved,
+                "linked": n.linked,
+            })
+        })
+        .collect()
+}
+
 /// # Errors
 /// When the template fails to render.
-pub fn form(
-    v: &TeraView,
-    page: &Page,
-    action: &str,
-    form: &QuestionParams,
-    errors: &FieldErrors,
-    editing: Option<&str>,
-    status: StatusCode,
-) -> Result<Response> {
+pub fn form(v: &TeraView, page: &Page, f: &QuestionForm, status: StatusCode) -> Result<Response> {
     page.render_status(
         v,
         status,
         "questions/form.html",
         data!({
-            "action": action,
-            "form": form,
-            "errors": errors.translate(page.lang()),
-            "editing_url": editing,
-        }),
-    )
-}
-
-/// # Errors
-/// When the template fails to render.
-pub fn show(
-    v: &TeraView,
-    page: &Page,
-    q: &questions::Model,
-    data: &PageData,
-    (answer_form, errors): (&str, &FieldErrors),
-    status: StatusCode,
-    comment_min: i64,
-) -> Result<Response> {
-    let viewer = page.user();
-    let mine = |kind: i16, id: i64| data.mine.get(&(kind, id)).copied().unwrap_or("");
-    let open = !q.is_locked() && !q.is_deleted();
-    let comments = Comments::new(&data.comments, viewer, open);
-    let may = |author_id: i64| {
-        viewer.is_some_and(|v| may_comment(v.actor(), author_id, q.user_id, comment_min).is_ok())
-    };
-    let mut question = QuestionView::new(
-        q,
-        &data.author,
-        &data.tags,
-        viewer,
-        mine(votes::QUESTION, q.id),
-    );
-    question.following = data.following;
-    question.comments = comments.of(Parent::Question(q.id), may(q.user_id), true);
-    let answers: Vec<AnswerView> = data
-        .answers
-        .iter()
-        .map(|a| {
-            let mut view = AnswerView::new(a, q, viewer, mine(votes::ANSWER, a.id));
-            view.comments =
-                comments.of(Parent::Answer(a.id), may(a.user_id), a.deleted_at.is_none());
-            view
-        })
-        .collect();
-    page.render_status(
-        v,
-        status,
-        "questions/show.html",
-        data!({
-            "question": question,
-            "answers": answers,
-            "answer_form": { "body": answer_form },
-            "errors": errors.translate(page.lang()),
+            "action": f.action,
+            "form": f.form,
+            "errors": f.errors.translate(page.lang()),
+            "editing_url": f.back,
+            "mode": f.mode,
+            "similar": f.similar.map(near_items).unwrap_or_default(),
+            "similar_checked": f.similar.is_some(),
         }),
     )
 }
@@ -346,14 +205,22 @@ pub struct TagCount {
 
 /// The edit form of an answer.
 ///
+/// The answer edit page.
+pub struct AnswerForm<'a> {
+    pub answer_id: i64,
+    pub question: &'a questions::Model,
+    pub body: &'a str,
+    pub summary: &'a str,
+    pub errors: &'a FieldErrors,
+    pub mode: FormMode,
+}
+
 /// # Errors
 /// When the template fails to render.
 pub fn answer_form(
     v: &TeraView,
     page: &Page,
-    (answer_id, question): (i64, &questions::Model),
-    body: &str,
-    errors: &FieldErrors,
+    f: &AnswerForm,
     status: StatusCode,
 ) -> Result<Response> {
     page.render_status(
@@ -361,10 +228,11 @@ pub fn answer_form(
         status,
         "answers/edit.html",
         data!({
-            "action": format!("/answers/{answer_id}/edit"),
-            "question": { "title": question.title, "url": question.url() },
-            "form": { "body": body },
-            "errors": errors.translate(page.lang()),
+            "action": format!("/answers/{}/edit", f.answer_id),
+            "question": { "title": f.question.title, "url": f.question.url() },
+            "form": { "body": f.body, "summary": f.summary },
+            "errors": f.errors.translate(page.lang()),
+            "mode": f.mode,
         }),
     )
 }

@@ -9,6 +9,7 @@ use crate::{
     forms::FieldErrors,
     limits::{self, PostKind},
     reviews::{self, views, ReviewError, ReviewFilter, ReviewParams, Total},
+    revisions::{self, EditBy, Post},
     search::SearchQuery,
     settings::Settings,
     users::{self, Author},
@@ -16,7 +17,9 @@ use crate::{
     web::{
         error::{AppError, Result},
         flash::{self, Kind},
+        ids::Number,
         present::{parse_page, url_with, Pager},
+        revisions_page::{self, History},
         CurrentUser, Id, Member, Page,
     },
 };
@@ -227,7 +230,9 @@ async fn update(
     limits::post(&ctx.db, limits, PostKind::Edit, me.actor().poster())
         .await?
         .ok()?;
-    match review.update_content(&ctx.db, me.id, valid).await {
+    let summary = valid.summary.clone();
+    let by = EditBy::edit(me.id, Some(&summary));
+    match review.update_content(&ctx.db, by, valid).await {
         Ok(review) => Ok(flash::redirect(
             &review.url(),
             Kind::Success,
@@ -257,6 +262,56 @@ async fn destroy(me: CurrentUser, State(ctx): State<AppContext>, Id(id): Id) -> 
         Kind::Info,
         "flash-review-deleted",
     ))
+}
+
+#[debug_handler]
+async fn history(
+    ViewEngine(v): ViewEngine<TeraView>,
+    page: Page,
+    State(ctx): State<AppContext>,
+    Id(id): Id,
+) -> Result<Response> {
+    let review = reviews::Model::find_live(&ctx.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let list = revisions::list(&ctx.db, Post::Review(id)).await?;
+    let can_roll_back = page.user().is_some_and(|me| review.can_edit(me.actor()));
+    revisions_page::history(
+        &v,
+        &page,
+        &History {
+            post: Post::Review(id),
+            title: &review.title,
+            back: &review.url(),
+            steps: &revisions::history(&list),
+            can_roll_back,
+        },
+    )
+}
+
+#[debug_handler]
+async fn roll_back(
+    me: CurrentUser,
+    State(ctx): State<AppContext>,
+    Id(id): Id,
+    Number(n): Number,
+) -> Result<Response> {
+    let review = editable(&ctx, &me, id).await?;
+    let url = review.url();
+    match review.rollback(&ctx.db, me.id, n).await {
+        Ok(Some(review)) => Ok(flash::redirect(
+            &review.url(),
+            Kind::Success,
+            "flash-rolled-back",
+        )),
+        Ok(None) => Err(AppError::not_found()),
+        Err(ReviewError::Duplicate(_)) => Ok(flash::redirect(
+            &url,
+            Kind::Warning,
+            "review-duplicate-lead",
+        )),
+        Err(err) => Err(err.into()),
+    }
 }
 
 #[debug_handler]
@@ -296,5 +351,7 @@ pub fn routes() -> Routes {
         .add("/reviews/{id}", get(show))
         .add("/reviews/{id}/edit", get(edit).post(update))
         .add("/reviews/{id}/delete", post(destroy))
+        .add("/reviews/{id}/revisions", get(history))
+        .add("/reviews/{id}/revisions/{n}/rollback", post(roll_back))
         .add("/users/{username}/reviews", get(by_user))
 }

@@ -1,0 +1,293 @@
+//! The question page: the question, its answers and their comments, the
+//! close state and votes, the edit history links, and the linked and
+//! related questions.
+use axum::http::StatusCode;
+use loco_rs::prelude::*;
+use serde::Serialize;
+
+use super::comments::{Comments, CommentsView};
+use crate::{
+    forms::FieldErrors,
+    forum::{
+        answers::AnswerRow,
+        comments::{may_comment, Parent},
+        editing::{edit_right, EditRight},
+        questions::{self, PageData},
+        tags::TagLink,
+    },
+    settings::ReputationSettings,
+    users::Author,
+    votes,
+    web::{error::Result, present::VoteView, CurrentUser, Page},
+};
+
+/// Who last changed a post, linking to its history (`ts` is 0 while its
+/// text never changed).
+#[derive(Debug, Default, Serialize)]
+pub struct Edited {
+    pub ts: i64,
+    pub by: Option<String>,
+    pub history_url: String,
+}
+
+/// What the viewer may do to a post's text: `edit`, `suggest` or nothing.
+fn edit_link(right: EditRight) -> &'static str {
+    match right {
+        EditRight::Direct => "edit",
+        EditRight::Suggest => "suggest",
+        EditRight::None => "",
+    }
+}
+
+/// A question on its page.
+#[derive(Debug, Serialize)]
+pub struct QuestionView {
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub body_html: String,
+    pub tags: Vec<TagLink>,
+    pub author: Author,
+    pub created_ts: i64,
+    pub edited: Edited,
+    pub answer_count: i32,
+    pub solved: bool,
+    pub locked: bool,
+    pub deleted: bool,
+    pub closed: bool,
+    pub close_reason: Option<String>,
+    pub closed_ts: Option<i64>,
+    /// The original of a duplicate.
+    pub original: Option<Original>,
+    pub is_owner: bool,
+    /// `edit`, `suggest` or empty.
+    pub edit: &'static str,
+    pub can_delete: bool,
+    pub can_flag: bool,
+    pub following: bool,
+    pub vote: VoteView,
+    pub comments: CommentsView,
+    pub close: CloseView,
+}
+
+/// The question a duplicate points to.
+#[derive(Debug, Serialize)]
+pub struct Original {
+    pub url: String,
+    pub title: String,
+}
+
+/// The close (or reopen) control.
+#[derive(Debug, Serialize)]
+pub struct CloseView {
+    /// `close` or `reopen`.
+    pub action: &'static str,
+    pub can_vote: bool,
+    pub voted: bool,
+    pub votes: i64,
+    pub needed: i64,
+    /// A moderator acts alone.
+    pub staff: bool,
+}
+
+/// An answer on its question's page.
+#[derive(Debug, Serialize)]
+pub struct AnswerView {
+    pub id: i64,
+    pub body_html: String,
+    pub accepted: bool,
+    pub deleted: bool,
+    pub author: Author,
+    pub created_ts: i64,
+    pub edited: Edited,
+    pub edit: &'static str,
+    pub can_delete: bool,
+    pub can_accept: bool,
+    pub can_flag: bool,
+    pub vote: VoteView,
+    pub comments: CommentsView,
+}
+
+fn answer_view(
+    row: &AnswerRow,
+    question: &questions::Model,
+    viewer: Option<&CurrentUser>,
+    mine: &str,
+    rules: &ReputationSettings,
+) -> AnswerView {
+    let is_author = viewer.is_some_and(|v| v.id == row.user_id);
+    let open = !question.is_locked() && !question.is_deleted() && row.deleted_at.is_none();
+    let right = viewer.map_or(EditRight::None, |v| {
+        edit_right(v.actor(), row.user_id, open, rules.edit_min)
+    });
+    AnswerView {
+        id: row.id,
+        body_html: row.body_html.clone(),
+        accepted: row.is_accepted,
+        deleted: row.deleted_at.is_some(),
+        author: Author::new(
+            &row.author_name,
+            row.author_reputation,
+            row.author_avatar.as_deref(),
+        ),
+        created_ts: row.created_at.timestamp(),
+        edited: row
+            .edited_at
+            .map(|t| Edited {
+                ts: t.timestamp(),
+                by: row.editor_name.clone(),
+                history_url: format!("/answers/{}/revisions", row.id),
+            })
+            .unwrap_or_default(),
+        edit: if row.deleted_at.is_some() && !viewer.is_some_and(CurrentUser::is_staff) {
+            ""
+        } else {
+            edit_link(right)
+        },
+        can_delete: row.deleted_at.is_none()
+            && viewer.is_some_and(|v| v.is_staff() || (is_author && open)),
+        can_accept: viewer.is_some_and(|v| v.id == question.user_id) && open,
+        can_flag: viewer.is_some_and(|v| v.may_flag)
+            && !is_author
+            && row.deleted_at.is_none()
+            && !question.is_deleted(),
+        vote: VoteView {
+            action: format!("/answers/{}/vote", row.id),
+            score: row.score,
+            up: row.up_count,
+            down: row.down_count,
+            mine: mine.to_string(),
+            can_vote: viewer.is_some() && !is_author && open,
+        },
+        comments: CommentsView::default(),
+    }
+}
+
+fn question_view(
+    q: &questions::Model,
+    data: &PageData,
+    viewer: Option<&CurrentUser>,
+    mine: &str,
+    rules: &ReputationSettings,
+) -> QuestionView {
+    let is_owner = viewer.is_some_and(|v| v.id == q.user_id);
+    let open = !q.is_locked() && !q.is_deleted();
+    let right = viewer.map_or(EditRight::None, |v| {
+        edit_right(v.actor(), q.user_id, open, rules.edit_min)
+    });
+    let closed = q.closed_at.is_some();
+    let staff = viewer.is_some_and(CurrentUser::is_staff);
+    QuestionView {
+        id: q.id,
+        url: q.url(),
+        title: q.title.clone(),
+        body_html: q.body_html.clone(),
+        tags: TagLink::list(&data.tags),
+        author: data.author.clone(),
+        created_ts: q.created_at.timestamp(),
+        edited: q
+            .edited_at
+            .map(|t| Edited {
+                ts: t.timestamp(),
+                by: data.editor.clone(),
+                history_url: format!("/questions/{}/revisions", q.id),
+            })
+            .unwrap_or_default(),
+        answer_count: q.answer_count,
+        solved: q.accepted_answer_id.is_some(),
+        locked: q.is_locked(),
+        deleted: q.is_deleted(),
+        closed,
+        close_reason: q.close_reason.clone(),
+        closed_ts: q.closed_at.map(|t| t.timestamp()),
+        original: data
+            .original
+            .clone()
+            .map(|(url, title)| Original { url, title }),
+        is_owner,
+        edit: edit_link(right),
+        can_delete: !q.is_deleted() && viewer.is_some_and(|v| v.is_staff() || (is_owner && open)),
+        can_flag: viewer.is_some_and(|v| v.may_flag) && !is_owner && !q.is_deleted(),
+        following: data.following,
+        vote: VoteView {
+            action: format!("/questions/{}/vote", q.id),
+            score: q.score,
+            up: q.up_count,
+            down: q.down_count,
+            mine: mine.to_string(),
+            can_vote: viewer.is_some() && !is_owner && open,
+        },
+        comments: CommentsView::default(),
+        close: CloseView {
+            action: if closed { "reopen" } else { "close" },
+            can_vote: viewer.is_some_and(|v| {
+                v.is_staff() || (v.reputation >= rules.close_min && v.confirmed() && open)
+            }),
+            voted: data.my_close_vote,
+            votes: data.close_votes,
+            needed: rules.close_votes,
+            staff,
+        },
+    }
+}
+
+/// # Errors
+/// When the template fails to render.
+pub fn show(
+    v: &TeraView,
+    page: &Page,
+    q: &questions::Model,
+    data: &PageData,
+    (answer_form, errors): (&str, &FieldErrors),
+    status: StatusCode,
+    rules: &ReputationSettings,
+) -> Result<Response> {
+    let viewer = page.user();
+    let mine = |kind: i16, id: i64| data.mine.get(&(kind, id)).copied().unwrap_or("");
+    let open = !q.is_locked() && !q.is_deleted();
+    let comments = Comments::new(&data.comments, viewer, open);
+    let may = |author_id: i64| {
+        viewer.is_some_and(|v| {
+            may_comment(v.actor(), author_id, q.user_id, rules.comment_min).is_ok()
+        })
+    };
+    let mut question = question_view(q, data, viewer, mine(votes::QUESTION, q.id), rules);
+    question.comments = comments.of(Parent::Question(q.id), may(q.user_id), true);
+    let answers: Vec<AnswerView> = data
+        .answers
+        .iter()
+        .map(|a| {
+            let mut view = answer_view(a, q, viewer, mine(votes::ANSWER, a.id), rules);
+            view.comments =
+                comments.of(Parent::Answer(a.id), may(a.user_id), a.deleted_at.is_none());
+            view
+        })
+        .collect();
+    let (linked, related): (Vec<_>, Vec<_>) = data.near.iter().partition(|n| n.linked);
+    let near = |list: Vec<&questions::Near>| -> Vec<serde_json::Value> {
+        list.iter()
+            .map(|n| {
+                data!({
+                    "title": n.title,
+                    "url": n.url(),
+                    "answer_count": n.answer_count,
+                    "solved": n.solved,
+                })
+            })
+            .collect()
+    };
+    page.render_status(
+        v,
+        status,
+        "questions/show.html",
+        data!({
+            "question": question,
+            "answers": answers,
+            "answer_form": { "body": answer_form },
+            "errors": errors.translate(page.lang()),
+            "linked": near(linked),
+            "related": near(related),
+            "close_reasons": ["duplicate", "off-topic", "needs-details", "opinion-based"],
+        }),
+    )
+}
