@@ -7,6 +7,7 @@ mod auth;
 mod comments;
 mod confirmation;
 mod csrf;
+mod curation;
 mod errors;
 mod flags;
 mod i18n;

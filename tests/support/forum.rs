@@ -26,6 +26,7 @@ impl TestApp {
             title: title.to_string(),
             body: body(title),
             tags: tags.to_string(),
+            ..Default::default()
         };
         let valid = params.validate().expect("valid question");
         questions::Model::create(&self.ctx.db, author.id, valid)
@@ -90,6 +91,7 @@ impl TestApp {
             title: title.to_string(),
             body: body(title),
             rating: rating.to_string(),
+            ..Default::default()
         };
         let valid = params.validate().expect("valid review");
         nightcoder::reviews::Model::create(&self.ctx.db, author.id, valid)
