@@ -190,6 +190,46 @@ pub async fn record(db: &impl ConnectionTrait, change: &Change<'_>) -> DbResult<
     )
 }
 
+/// Gives every post without a revision its current text as revision 1
+/// (after bulk loads that write posts directly).
+///
+/// # Errors
+/// On database errors.
+pub async fn backfill(db: &impl ConnectionTrait) -> DbResult<()> {
+    let tags = if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        "(SELECT string_agg(t.name, ' ' ORDER BY t.name) FROM question_tags qt JOIN tags t \
+         ON t.id = qt.tag_id WHERE qt.question_id = q.id)"
+    } else {
+        "(SELECT group_concat(name, ' ') FROM (SELECT t.name FROM question_tags qt JOIN tags t \
+         ON t.id = qt.tag_id WHERE qt.question_id = q.id ORDER BY t.name))"
+    };
+    let mut questions = Sql::new(
+        "INSERT INTO revisions (post_kind, post_id, number, kind, title, body, tags, user_id, \
+         created_at, updated_at) SELECT 1, q.id, 1, 'create', q.title, q.body, ",
+    );
+    questions.push(tags).push(
+        ", q.user_id, q.created_at, q.created_at FROM questions q WHERE NOT EXISTS \
+         (SELECT 1 FROM revisions r WHERE r.post_kind = 1 AND r.post_id = q.id)",
+    );
+    questions.execute(db).await?;
+    Sql::new(
+        "INSERT INTO revisions (post_kind, post_id, number, kind, body, user_id, created_at, updated_at) \
+         SELECT 2, a.id, 1, 'create', a.body, a.user_id, a.created_at, a.created_at FROM answers a \
+         WHERE NOT EXISTS (SELECT 1 FROM revisions r WHERE r.post_kind = 2 AND r.post_id = a.id)",
+    )
+    .execute(db)
+    .await?;
+    Sql::new(
+        "INSERT INTO revisions (post_kind, post_id, number, kind, title, body, course, rating, user_id, \
+         created_at, updated_at) SELECT 3, r.id, 1, 'create', r.title, r.body, c.name, r.rating, \
+         r.user_id, r.created_at, r.created_at FROM reviews r JOIN courses c ON c.id = r.course_id \
+         WHERE NOT EXISTS (SELECT 1 FROM revisions x WHERE x.post_kind = 3 AND x.post_id = r.id)",
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// A revision with its author's name.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Revision {

@@ -131,6 +131,23 @@ async fn seed_bulk_fills_an_empty_database_consistently() {
     .unwrap();
     assert_eq!(users::Entity::find().count(&app.ctx.db).await.unwrap(), 30);
     app.assert_ledger_consistent().await;
+    // every post has its first revision
+    let revisions = nightcoder::db::entities::revisions::Entity::find()
+        .count(&app.ctx.db)
+        .await
+        .unwrap();
+    let reviews = nightcoder::reviews::Entity::find()
+        .count(&app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(revisions, 60 + 150 + reviews);
+    assert_eq!(
+        app.client()
+            .get("/questions/1/revisions")
+            .await
+            .status_code(),
+        200
+    );
     let client = app.client();
     for path in [
         "/",

@@ -482,6 +482,8 @@ pub async fn seed(ctx: &AppContext, plan: &Plan) -> Result<String> {
     search::reindex_all_questions(&ctx.db).await?;
     search::reindex_all_reviews(&ctx.db).await?;
     mark("search index", &mut report);
+    crate::revisions::backfill(&ctx.db).await?;
+    mark("first revisions", &mut report);
     counters::recount(&ctx.db).await?;
     if ctx.db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         ctx.db.execute_unprepared("ANALYZE").await?;
