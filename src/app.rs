@@ -49,6 +49,8 @@ impl Hooks for App {
 
     async fn after_context(ctx: AppContext) -> Result<AppContext> {
         let mut ctx = ctx;
+        // before anything records a metric
+        web::metrics::handle();
         let settings = Settings::from_context(&ctx)?;
         if ctx.environment == Environment::Test {
             ctx.storage = Arc::new(Storage::single(storage::drivers::mem::new()));
@@ -96,6 +98,7 @@ impl Hooks for App {
             .add_route(reviews::routes())
             .add_route(admin::routes())
             .add_route(notifications::routes())
+            .add_route(web::metrics::routes())
     }
 
     async fn before_run(ctx: &AppContext) -> Result<()> {

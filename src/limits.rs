@@ -226,6 +226,12 @@ fn window_start(now: i64, rule: Rule) -> i64 {
     now - now.rem_euclid(per)
 }
 
+/// The kind of limit a bucket counts (`login-account:42` → `login-account`),
+/// a label with few values for the refusal counter.
+fn kind(bucket: &str) -> String {
+    bucket.split(':').next().unwrap_or_default().to_string()
+}
+
 fn decide(rows: &[Hits], bucket: &str, rules: &[Rule], now: i64) -> Decision {
     let mut decision = Decision::Allowed;
     for rule in rules {
@@ -236,6 +242,10 @@ fn decide(rows: &[Hits], bucket: &str, rules: &[Rule], now: i64) -> Decision {
             .find(|r| r.bucket == k && r.window_start == start)
             .map_or(0, |r| i64::from(r.hits));
         if hits > rule.max {
+            if !decision.is_refused() {
+                metrics::counter!("nightcoder_rate_limit_refusals_total", "limit" => kind(bucket))
+                    .increment(1);
+            }
             decision = decision.and(Decision::Refused {
                 retry_after: (start + rule.per_secs - now).max(1),
             });

@@ -223,6 +223,10 @@ pub struct Settings {
     pub reputation: ReputationSettings,
     pub limits: LimitSettings,
     pub jobs: JobSettings,
+    /// Client networks allowed to read `/metrics` (CIDR). Requests through
+    /// the public Nginx carry the visitor's address and are refused; the
+    /// public server also answers 404 for the path itself.
+    pub metrics_allow: Vec<String>,
 }
 
 impl Default for Settings {
@@ -240,6 +244,15 @@ impl Default for Settings {
             reputation: ReputationSettings::default(),
             limits: LimitSettings::default(),
             jobs: JobSettings::default(),
+            metrics_allow: [
+                "127.0.0.0/8",
+                "::1/128",
+                "10.0.0.0/8",
+                "172.16.0.0/12",
+                "192.168.0.0/16",
+            ]
+            .map(str::to_string)
+            .to_vec(),
         }
     }
 }

@@ -54,6 +54,7 @@ impl<R: VoteRepository> VoteService<R> {
             .cast_in(&mut tx, voter_id, target, clicked, Utc::now().date_naive())
             .await?;
         tx.commit().await?;
+        metrics::counter!("nightcoder_votes_total").increment(1);
         Ok(outcome)
     }
 

@@ -484,5 +484,6 @@ pub async fn append_rows(
         .execute(db)
         .await?;
     }
+    metrics::counter!("nightcoder_ledger_rows_total").increment(entries.len() as u64);
     Ok(())
 }

@@ -23,7 +23,7 @@ use crate::{
     keys::Keys,
     settings::Settings,
     web::{
-        auth, csrf, error_pages, headers, input,
+        auth, csrf, error_pages, headers, input, metrics,
         outage::{self, OutageState},
         query_count,
         session_store::DbSessionStore,
@@ -115,6 +115,8 @@ pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
         layer("query_count", move |app| {
             app.layer(from_fn_with_state(expose, query_count::layer))
         }),
+        // outside the others: every status they answer is counted
+        layer("metrics", |app| app.layer(from_fn(metrics::layer))),
     ];
 
     let mut stack = middleware::default_middleware_stack(ctx);

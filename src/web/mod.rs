@@ -15,6 +15,7 @@ pub mod flash;
 pub mod headers;
 pub mod ids;
 pub mod input;
+pub mod metrics;
 pub mod middleware;
 pub mod outage;
 pub mod page;

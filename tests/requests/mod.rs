@@ -14,6 +14,7 @@ mod i18n;
 mod input;
 mod limits;
 mod listing;
+mod metrics;
 mod notification_mail;
 mod notifications;
 mod outage;
