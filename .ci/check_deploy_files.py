@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Checks the deployment files for the promises no linter knows about.
 
-No Docker engine runs in CI here, so the image is never built; hadolint lints
-the Dockerfile and this script checks what the issue asks of the files
+Quick, before the images are built and the stack is run (.ci/stack_test.py):
+hadolint lints the Dockerfile and this script checks what the files promise
 themselves: the runtime stage holds only the binary, assets/, locales/ and
-config/, runs unprivileged with an exec-form entrypoint and a health check;
-compose publishes no database or app port, keeps data in named volumes,
-migrates once before the app starts and takes secrets from .env only.
+config/, runs unprivileged with an exec-form entrypoint and a health check,
+declares no VOLUME (no anonymous volumes) and needs no frontend image from a
+registry; compose works with v1 and v2, publishes no database or app port,
+keeps data in named volumes, migrates once before the app starts and takes
+secrets from .env only.
 """
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ def need(cond: bool, msg: str) -> None:
 
 def dockerfile() -> None:
     text = (ROOT / "Dockerfile").read_text()
+    need(not re.search(r"^#\s*syntax=", text, re.M),
+         "no `# syntax=` line: it makes BuildKit fetch a frontend image from a registry")
     # join continuation lines, drop comments
     lines = [l for l in re.sub(r"\\\n", " ", text).splitlines() if l.strip() and not l.lstrip().startswith("#")]
     stages: dict[str, list[str]] = {}
@@ -59,6 +63,8 @@ def dockerfile() -> None:
     health = [l for l in app if l.upper().startswith("HEALTHCHECK")]
     need(health and "/_health" in health[-1], "HEALTHCHECK on /_health")
     need(not any(l.upper().startswith("ADD ") for l in lines), "COPY, never ADD")
+    need(not any(l.upper().startswith("VOLUME") for l in lines),
+         "no VOLUME: every container that does not mount it would leave an anonymous volume")
     web = stages.get("web", [])
     need(web and web[0].split()[1].startswith("nginx:"), "an nginx stage with the repo's config")
     need(any("assets/static/" in l for l in web), "nginx gets the same static files")
@@ -69,6 +75,7 @@ def compose() -> None:
     text = path.read_text()
     doc = yaml.safe_load(text)
     svc = doc.get("services", {})
+    need("name" not in doc, "no top-level `name:` (Compose v1 refuses it; COMPOSE_PROJECT_NAME in .env)")
     need(set(svc) >= {"db", "migrate", "app", "nginx"}, f"services: {sorted(svc)}")
     db, app, migrate, nginx = (svc.get(k, {}) for k in ("db", "app", "migrate", "nginx"))
     need(str(db.get("image", "")).startswith("postgres:17"), "PostgreSQL 17")
@@ -85,7 +92,8 @@ def compose() -> None:
          "the app starts after the migrations succeeded")
     need(dep.get("db", {}).get("condition") == "service_healthy", "the app waits for a healthy database")
     ports = sorted(str(p) for p in nginx.get("ports", []))
-    need(ports == ["443:443", "80:80"], f"nginx publishes 80 and 443: {ports}")
+    need(ports == ["${NC_HTTPS_BIND:-443}:443", "${NC_HTTP_BIND:-80}:80"],
+         f"nginx publishes 80 and 443 (every address unless told otherwise): {ports}")
     need(nginx.get("build", {}).get("target") == "web", "nginx is built from the repo's web stage")
     for name in ("migrate", "app"):
         need(svc[name].get("env_file") in (".env", [".env"]), f"{name} reads deploy/.env")

@@ -12,7 +12,8 @@ set -euo pipefail
 dir=${1:-./backups}
 keep=${KEEP:-14}
 here=$(cd "$(dirname "$0")" && pwd)
-compose=(docker compose -f "$here/docker-compose.yml")
+# shellcheck source=deploy/compose.sh
+source "$here/compose.sh"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 file="$dir/nightcoder-$stamp.dump"
 mkdir -p "$dir"
