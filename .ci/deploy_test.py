@@ -9,7 +9,7 @@ Nginx, the real client address, upload and rate limits, a stateless app,
 health and readiness, graceful shutdown, JSON logs with request ids, backup
 and restore.
 
-Needs: target/release/nightcoder, nginx, openssl, psql/pg_dump/pg_restore and
+Needs: target/ci-bin/nightcoder (the app image's binary), nginx, openssl, psql/pg_dump/pg_restore and
 PostgreSQL on 127.0.0.1:5432 (.ci/run provides them all). Any failure exits
 non-zero with the reason; nothing is skipped.
 """
@@ -29,7 +29,7 @@ from deploycheck.stack import all_logs, log_lines, run_bin, start_app, start_ngi
 
 
 def main() -> int:
-    check(BIN.is_file(), f"{BIN} is missing: cargo build --release --locked --bin nightcoder")
+    check(BIN.is_file(), f"{BIN} is missing: .ci/stack_test.py copies it out of the app image")
     for tool in ("nginx", "openssl", "psql", "pg_dump", "pg_restore"):
         check(shutil.which(tool) is not None, f"{tool} is not installed")
     shutil.rmtree(WORK, ignore_errors=True)

@@ -29,8 +29,10 @@ class Resp:
 class Client:
     """A browser: cookies, CSRF tokens, a fixed source address."""
 
-    def __init__(self, port: int, tls: bool, source: str = "127.0.0.1"):
-        self.port, self.tls, self.source = port, tls, source
+    def __init__(self, port: int, tls: bool, source: str = "127.0.0.1", host: str = "127.0.0.1",
+                 host_header: str | None = None):
+        self.port, self.tls, self.source, self.host = port, tls, source, host
+        self.host_header = host_header
         self.cookies: dict[str, str] = {}
         self.token: str | None = None
 
@@ -40,12 +42,12 @@ class Client:
             ctx = ssl.create_default_context()
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
-            conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=ctx,
+            conn = http.client.HTTPSConnection(self.host, self.port, context=ctx,
                                                source_address=(self.source, 0), timeout=30)
         else:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port,
+            conn = http.client.HTTPConnection(self.host, self.port,
                                               source_address=(self.source, 0), timeout=30)
-        h = {"Host": HOST if self.tls else f"localhost:{self.port}"}
+        h = {"Host": self.host_header or (HOST if self.tls else f"localhost:{self.port}")}
         if self.cookies:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         h.update(headers or {})

@@ -5,7 +5,9 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-BIN = ROOT / "target/release/nightcoder"
+# the binary of the app image (.ci/stack_test.py copies it out): the test
+# runs exactly what the image runs
+BIN = ROOT / "target/ci-bin/nightcoder"
 WORK = ROOT / "target/deploy-test"
 PG_HOST = "127.0.0.1"
 PG_ADMIN = f"postgres://postgres@{PG_HOST}:5432/postgres"
