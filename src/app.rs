@@ -39,6 +39,44 @@ impl Hooks for App {
         env!("CARGO_PKG_VERSION").to_string()
     }
 
+    /// loco's serving, with one line that says where the forum listens (and,
+    /// in development, how to log in) instead of the banner.
+    async fn serve(
+        app: AxumRouter,
+        ctx: &AppContext,
+        params: &loco_rs::boot::ServeParams,
+    ) -> Result<()> {
+        let listener =
+            tokio::net::TcpListener::bind(format!("{}:{}", params.binding, params.port)).await?;
+        let shown = if params.binding == "0.0.0.0" {
+            "localhost"
+        } else {
+            params.binding.as_str()
+        };
+        let url = format!("http://{shown}:{}", params.port);
+        if ctx.environment == Environment::Development && Settings::get(ctx).demo_seed {
+            tracing::info!(
+                "NightCoder is listening on {url} — demo accounts admin, moderator, alice, boris, \
+                 carol; password {}",
+                tasks::demo::DEMO_PASSWORD
+            );
+        } else {
+            tracing::info!(%url, "NightCoder is listening");
+        }
+        let on_stop = ctx.clone();
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            loco_rs::boot::shutdown_signal().await;
+            tracing::info!("shutting down");
+            Self::on_shutdown(&on_stop).await;
+        })
+        .await?;
+        Ok(())
+    }
+
     async fn boot(
         mode: StartMode,
         environment: &Environment,

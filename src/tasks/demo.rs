@@ -8,7 +8,9 @@ use loco_rs::{
     task::{Task, TaskInfo, Vars},
     Error, Result,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder,
+};
 
 use crate::{
     admin::flags::{self, FlagError, FlagParams},
@@ -86,9 +88,16 @@ pub async fn seed_if_empty(ctx: &AppContext) -> Result<()> {
     }
     counters::recount(&ctx.db).await?;
     seed_forum(ctx).await?;
+    // the demo's notifications wait in the inboxes; their mails would only
+    // bury the first lines of a first start
+    ctx.db
+        .execute_unprepared(
+            "UPDATE notifications SET emailed_at = created_at; \
+             DELETE FROM jobs WHERE kind LIKE 'notify.%'",
+        )
+        .await?;
     tracing::info!(
         accounts = ACCOUNTS.len(),
-        password = DEMO_PASSWORD,
         "demo data loaded (development only)"
     );
     Ok(())
