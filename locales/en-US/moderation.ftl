@@ -109,3 +109,4 @@ flash-post-restored = The post is restored.
 flash-restore-duplicate = Cannot restore: the author has written another review of this course since.
 flash-flagged = Thank you, moderators will look at the flag.
 flash-flag-resolved = The flag is resolved.
+admin-users-search = Search users

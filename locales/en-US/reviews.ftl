@@ -30,6 +30,7 @@ rating-3 = Good
 rating-4 = Very good
 rating-5 = Excellent
 rating-label = Rated { $rating } out of 5
+rating-average-label = Average rating { $average } out of 5
 count-reviews = { $count ->
     [one] { $count } review
    *[other] { $count } reviews
@@ -47,3 +48,4 @@ error-review-duplicate = You have already reviewed this course.
 flash-review-posted = Your review is published.
 flash-review-saved = The review is saved.
 flash-review-deleted = The review was deleted.
+reviews-search = Search reviews

@@ -110,3 +110,4 @@ flash-post-restored = Запись восстановлена.
 flash-restore-duplicate = Нельзя восстановить: автор уже написал другой отзыв об этом курсе.
 flash-flagged = Спасибо, модераторы рассмотрят жалобу.
 flash-flag-resolved = Жалоба рассмотрена.
+admin-users-search = Поиск пользователей

@@ -31,6 +31,7 @@ rating-3 = Хорошо
 rating-4 = Очень хорошо
 rating-5 = Отлично
 rating-label = Оценка { $rating } из 5
+rating-average-label = Средняя оценка { $average } из 5
 count-reviews = { $count ->
     [one] { $count } отзыв
     [few] { $count } отзыва
@@ -49,3 +50,4 @@ error-review-duplicate = Вы уже написали отзыв об этом �
 flash-review-posted = Отзыв опубликован.
 flash-review-saved = Отзыв сохранён.
 flash-review-deleted = Отзыв удалён.
+reviews-search = Поиск отзывов

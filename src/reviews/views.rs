@@ -96,7 +96,8 @@ pub struct CourseView {
     pub url: String,
     pub review_count: i32,
     pub average: String,
-    pub average_rounded: i64,
+    /// The average in half stars (9 = four and a half).
+    pub average_halves: i64,
     /// For 5 down to 1: (stars, count, percent of reviews).
     pub histogram: Vec<(i32, i32, i64)>,
 }
@@ -111,7 +112,7 @@ impl CourseView {
             url: c.url(),
             review_count: c.review_count,
             average: format!("{:.1}", c.avg_rating),
-            average_rounded: c.avg_rating.round() as i64,
+            average_halves: (c.avg_rating * 2.0).round() as i64,
             histogram: (1..=5)
                 .rev()
                 .map(|stars: i32| {

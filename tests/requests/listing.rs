@@ -24,7 +24,7 @@ async fn sorts_order_the_list() {
         .unwrap();
     app.answer(&a, &old, "an answer makes it active").await;
     let client = app.client();
-    let titles = |html: String| texts(&html, ".question-row h3 a");
+    let titles = |html: String| texts(&html, ".question-row .question-title a");
     assert_eq!(
         titles(client.get("/questions").await.text()),
         [
@@ -68,14 +68,14 @@ async fn tags_have_counts_and_their_own_lists() {
     assert!(tags.contains("2 questions"));
     let rust = client.get("/tags/rust").await;
     assert_eq!(rust.status_code(), 200);
-    assert_eq!(texts(&rust.text(), ".question-row h3 a").len(), 2);
+    assert_eq!(texts(&rust.text(), ".question-row .question-title a").len(), 2);
     assert_eq!(text(&rust.text(), "h1"), "Questions tagged [rust]");
     assert_eq!(client.get("/tags/RUST").await.status_code(), 200);
     assert_eq!(client.get("/tags/nonexistent").await.status_code(), 404);
     assert_eq!(client.get("/tags/%3Cscript%3E").await.status_code(), 404);
     let filtered = client.get("/questions?tag=async").await.text();
     assert_eq!(
-        texts(&filtered, ".question-row h3 a"),
+        texts(&filtered, ".question-row .question-title a"),
         ["Question about rust and async"]
     );
 }
@@ -97,7 +97,7 @@ async fn search_is_ranked_covers_answers_and_survives_hostile_input() {
     let client = app.client();
     let hits = texts(
         &client.get("/questions?q=tokio").await.text(),
-        ".question-row h3 a",
+        ".question-row .question-title a",
     );
     assert_eq!(
         hits,
@@ -109,7 +109,7 @@ async fn search_is_ranked_covers_answers_and_survives_hostile_input() {
     );
     let hits = texts(
         &client.get("/questions?q=%22runtime+panics%22").await.text(),
-        ".question-row h3 a",
+        ".question-row .question-title a",
     );
     assert_eq!(hits, ["Tokio runtime panics on shutdown"]);
     let hits = texts(
@@ -117,7 +117,7 @@ async fn search_is_ranked_covers_answers_and_survives_hostile_input() {
             .get("/questions?q=%D0%BB%D0%BE%D0%B3%D0%B8%D1%80%D0%BE%D0%B2%D0%B0%D0%BD%D0%B8%D0%B5")
             .await
             .text(),
-        ".question-row h3 a",
+        ".question-row .question-title a",
     );
     assert_eq!(hits, ["Cyrillic: как настроить логирование"]);
     for hostile in [
@@ -180,7 +180,7 @@ async fn the_home_page_shows_latest_questions_top_users_and_stats() {
     app.answer(&a, &q, "and answered").await;
     let html = app.client().get("/").await.text();
     assert_eq!(
-        texts(&html, "#latest-questions .question-row h3 a"),
+        texts(&html, "#latest-questions .question-row .question-title a"),
         ["Shown on the home page"]
     );
     assert_eq!(texts(&html, "#top-contributors li a"), ["homer"]);

@@ -228,7 +228,7 @@ async fn reviews_are_searchable_by_course_title_and_body() {
     app.review(&b, "Elixir School", "Processes everywhere, nicely done", 4)
         .await;
     let client = app.client();
-    let titles = |html: String| texts(&html, ".review-row h3 a");
+    let titles = |html: String| texts(&html, ".review-row .review-title a");
     assert_eq!(
         titles(client.get("/reviews?q=haskell").await.text()),
         ["Monads without tears"]
@@ -300,12 +300,12 @@ async fn helpful_votes_pay_three_and_sort_the_course_page() {
     assert_eq!(app.reload_user(b.id).await.reputation, 1 - 1);
     let html = client.get("/courses/same-course?sort=helpful").await.text();
     assert_eq!(
-        texts(&html, ".review-row h3 a")[0],
+        texts(&html, ".review-row .review-title a")[0],
         "The helpful review here"
     );
     let newest = client.get("/courses/same-course").await.text();
     assert_eq!(
-        texts(&newest, ".review-row h3 a")[0],
+        texts(&newest, ".review-row .review-title a")[0],
         "The less helpful review"
     );
     // deleting the review takes its points back
