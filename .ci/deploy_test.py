@@ -50,6 +50,7 @@ def main() -> int:
     checks.pages()
     checks.static()
     checks.two_apps()
+    checks.page_cache()
     checks.client_ip()
     checks.body_limit()
     checks.rate_limits()

@@ -181,6 +181,30 @@ impl Default for LimitSettings {
     }
 }
 
+/// The anonymous page cache (`web::page_cache`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PageCacheSettings {
+    pub enabled: bool,
+    /// Memory for cached pages, in bytes (headers and bodies).
+    pub max_bytes: u64,
+    /// The oldest a cached page may be.
+    pub ttl_seconds: u64,
+    /// How often a process publishes its writes and looks for others'.
+    pub poll_ms: u64,
+}
+
+impl Default for PageCacheSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            max_bytes: 16 * 1024 * 1024,
+            ttl_seconds: 30,
+            poll_ms: 250,
+        }
+    }
+}
+
 /// The background job queue (mails).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -227,6 +251,7 @@ pub struct Settings {
     /// the public Nginx carry the visitor's address and are refused; the
     /// public server also answers 404 for the path itself.
     pub metrics_allow: Vec<String>,
+    pub page_cache: PageCacheSettings,
 }
 
 impl Default for Settings {
@@ -253,6 +278,7 @@ impl Default for Settings {
             ]
             .map(str::to_string)
             .to_vec(),
+            page_cache: PageCacheSettings::default(),
         }
     }
 }

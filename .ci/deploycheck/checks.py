@@ -178,6 +178,44 @@ def two_apps() -> None:
        f"ledger verified ({took:.2f}s)")
 
 
+def page_cache() -> None:
+    """Anonymous pages come from each process's cache; a write through A is
+    seen at once on A and within a second on B."""
+    writer = Client(PORT_A, tls=False, source="127.0.3.1")
+    writer.register("cachewriter")
+    writer.get("/questions/new")
+    q = writer.post("/questions", {"title": "Do both processes forget their cached pages?",
+                                   "body": "A write through one process must reach the other's visitors.",
+                                   "tags": "deploy"})
+    check(q.status == 303, f"question created: {q.status} {q.text[:300]}")
+    path = urllib.parse.urlparse(q.header("location") or "").path
+    time.sleep(0.6)  # the question's own write has reached B's cache by now
+    for port in (PORT_A, PORT_B):
+        Client(port, tls=False).get(path)
+        r = Client(port, tls=False).get(path)
+        check(r.status == 200 and r.header("x-page-cache") == "hit",
+              f"second anonymous read on {port} is a cache hit: {r.header('x-page-cache')}")
+    helper = Client(PORT_A, tls=False, source="127.0.3.2")
+    helper.register("cachehelper")
+    helper.get(path)
+    text = "Each process bumps the shared generation after a write and polls it."
+    r = helper.post(f"{path.rsplit('/', 1)[0]}/answers", {"body": text})
+    check(r.status == 303, f"answer posted: {r.status} {r.text[:300]}")
+    written = time.monotonic()
+    check(text in Client(PORT_A, tls=False).get(path).text, "the writer's process shows it at once")
+    while text not in Client(PORT_B, tls=False).get(path).text:
+        check(time.monotonic() - written < 1.0, "process B still served the old page after 1 s")
+        time.sleep(0.02)
+    seen = time.monotonic() - written
+    member = Client(PORT_B, tls=False)
+    member.share_session(writer)
+    r = member.get(path)
+    check(r.header("x-page-cache") is None and "cachewriter" in r.text,
+          "a signed-in reader is never served the anonymous page")
+    ok(f"anonymous page cache: hits on A and B, a write through A seen on B after {seen * 1000:.0f} ms, "
+       "signed-in readers bypass it")
+
+
 def readiness() -> None:
     proxy = TcpProxy(PROXY_PORT, 5432)
     proxy.start()

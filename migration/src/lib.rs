@@ -12,6 +12,7 @@ mod m20261121_000005_moderation;
 mod m20261129_000006_hardening;
 mod m20261130_000007_community;
 mod m20261130_000008_curation;
+mod m20261130_000009_page_cache;
 mod sql;
 
 pub use m20261121_000005_moderation::SQLITE_AUDIT_NO_DELETE;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_hardening::Migration),
             Box::new(m20261130_000007_community::Migration),
             Box::new(m20261130_000008_curation::Migration),
+            Box::new(m20261130_000009_page_cache::Migration),
             // inject-above (do not remove this comment)
         ]
     }

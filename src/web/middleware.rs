@@ -25,7 +25,7 @@ use crate::{
     web::{
         auth, csrf, error_pages, headers, input, metrics,
         outage::{self, OutageState},
-        query_count,
+        page_cache, query_count,
         session_store::DbSessionStore,
         static_files,
     },
@@ -93,6 +93,7 @@ pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
     let auth_ctx = ctx.clone();
     let expose = settings.expose_query_count;
     let outage = OutageState::default();
+    let pages = page_cache::PageCache::new(&settings.page_cache, ctx.db.clone());
 
     // innermost first: each insert_after puts the new layer outside the last
     let ours: Vec<Box<dyn MiddlewareLayer>> = vec![
@@ -109,6 +110,11 @@ pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
         layer("input", |app| app.layer(from_fn(input::guard))),
         layer("error_pages", move |app| {
             app.layer(from_fn_with_state(views.clone(), error_pages::pages))
+        }),
+        // outside the error pages, the user and CSRF: a hit skips them all;
+        // inside the language, which is part of the key
+        layer("page_cache", move |app| {
+            app.layer(from_fn_with_state(pages.clone(), page_cache::layer))
         }),
         layer("lang", |app| app.layer(from_fn(auth::resolve_lang))),
         layer("session", move |app| app.layer(session_layer.clone())),

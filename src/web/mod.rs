@@ -3,7 +3,7 @@
 //!
 //! Order of the layers (outermost first), wired in `middleware.rs`:
 //! request id → logger → security headers (and `Secure` cookies) → static
-//! files → query counter → session → language → error pages → input guard
+//! files → query counter → session → language → anonymous page cache → error pages → input guard
 //! → outage guard → current user → CSRF → loco's own (body limit, panic
 //! catcher, etag, timeout) → routes.
 pub mod auth;
@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod outage;
 pub mod page;
+pub mod page_cache;
 pub mod present;
 pub mod query_count;
 pub mod revisions_page;

@@ -68,7 +68,10 @@ async fn tags_have_counts_and_their_own_lists() {
     assert!(tags.contains("2 questions"));
     let rust = client.get("/tags/rust").await;
     assert_eq!(rust.status_code(), 200);
-    assert_eq!(texts(&rust.text(), ".question-row .question-title a").len(), 2);
+    assert_eq!(
+        texts(&rust.text(), ".question-row .question-title a").len(),
+        2
+    );
     assert_eq!(text(&rust.text(), "h1"), "Questions tagged [rust]");
     assert_eq!(client.get("/tags/RUST").await.status_code(), 200);
     assert_eq!(client.get("/tags/nonexistent").await.status_code(), 404);

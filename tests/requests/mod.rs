@@ -18,6 +18,7 @@ mod metrics;
 mod notification_mail;
 mod notifications;
 mod outage;
+mod page_cache;
 mod password_reset;
 mod perf;
 mod profile;

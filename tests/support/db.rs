@@ -10,7 +10,12 @@ pub struct TestDb {
 
 enum Kind {
     Sqlite(tempfile_dir::Dir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another process's handle on a database some other `TestDb` owns.
+    Shared,
 }
 
 mod tempfile_dir {
@@ -75,7 +80,15 @@ impl TestDb {
     }
 
     pub fn is_postgres(&self) -> bool {
-        matches!(self.kind, Kind::Postgres { .. })
+        self.url.starts_with("postgres")
+    }
+
+    /// The same database for a second app process; the owner cleans up.
+    pub fn shared(&self) -> Self {
+        Self {
+            url: self.url.clone(),
+            kind: Kind::Shared,
+        }
     }
 }
 

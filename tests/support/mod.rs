@@ -50,6 +50,24 @@ impl TestApp {
         Self::boot(|_| {}, Some(proxy.addr)).await
     }
 
+    /// A second app process on this app's database, booted with the same
+    /// settings change (an app behind a load balancer has several).
+    pub async fn another_process(&self, change: impl FnOnce(&mut serde_json::Value)) -> TestApp {
+        let mut config = App::load_config(&Environment::Test)
+            .await
+            .expect("config/test.yaml loads");
+        config.database.uri = self.db.url().to_string();
+        change(config.settings.get_or_insert_with(|| serde_json::json!({})));
+        let boot = App::boot(StartMode::ServerOnly, &Environment::Test, config)
+            .await
+            .expect("the second process boots");
+        TestApp {
+            ctx: boot.app_context.clone(),
+            router: boot.router.expect("server mode has a router"),
+            db: self.db.shared(),
+        }
+    }
+
     async fn boot(
         change: impl FnOnce(&mut serde_json::Value),
         through: Option<std::net::SocketAddr>,

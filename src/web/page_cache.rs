@@ -1,0 +1,261 @@
+//! The anonymous page cache: most readers of a public Q&A site are not
+//! signed in, and for them a page is the same bytes until somebody writes.
+//!
+//! * Only `GET`s without cookies (a `lang` cookie aside) are looked up, and
+//!   only `200 text/html` answers that set no cookie are kept: whatever is
+//!   personal (a session, a flash, a CSRF cookie) bypasses the cache.
+//! * Entries are keyed by language and URI, bounded in bytes (least
+//!   recently and least often used go first) and live at most `ttl_seconds`
+//!   (pages show relative times).
+//! * A successful write (any other method, status below 400) empties this
+//!   process's cache at once and marks it dirty; every `poll_ms` each
+//!   process turns "dirty" into one bump of `page_cache_generation` and
+//!   empties its cache when the generation moved, so every process sees a
+//!   write within two polls. Writers are signed in, so they always see
+//!   their change at once.
+//! * A page rendered while a clear happened is not stored (the local epoch
+//!   moved), so a stale render never outlives the write that made it stale.
+use std::{
+    sync::{
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        Arc, Once,
+    },
+    time::{Duration, Instant},
+};
+
+use crate::{i18n::Lang, settings::PageCacheSettings};
+use axum::{
+    body::{to_bytes, Body, Bytes, HttpBody},
+    extract::{Request, State},
+    http::{header, HeaderMap, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use quick_cache::{sync::Cache, Weighter};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+/// Pages larger than this are served but not kept.
+const MAX_PAGE_BYTES: usize = 512 * 1024;
+
+type Key = (&'static str, String);
+
+struct Entry {
+    born: Instant,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+#[derive(Clone)]
+struct Bytewise;
+
+impl Weighter<Key, Arc<Entry>> for Bytewise {
+    fn weight(&self, key: &Key, entry: &Arc<Entry>) -> u64 {
+        let headers: usize = entry
+            .headers
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len())
+            .sum();
+        (key.1.len() + headers + entry.body.len() + 64) as u64
+    }
+}
+
+struct Inner {
+    pages: Cache<Key, Arc<Entry>, Bytewise>,
+    ttl: Duration,
+    poll: Duration,
+    /// Moves at every clear; a render that saw another value is not kept.
+    epoch: AtomicU64,
+    /// A write happened here since the last poll.
+    dirty: AtomicBool,
+    db: DatabaseConnection,
+    poller: Once,
+}
+
+/// Shared by the layer of every route; cheap to clone.
+#[derive(Clone)]
+pub struct PageCache(Option<Arc<Inner>>);
+
+impl PageCache {
+    #[must_use]
+    pub fn new(settings: &PageCacheSettings, db: DatabaseConnection) -> Self {
+        if !settings.enabled || settings.max_bytes == 0 {
+            return Self(None);
+        }
+        let items = usize::try_from(settings.max_bytes / 16_384)
+            .unwrap_or(1024)
+            .max(16);
+        Self(Some(Arc::new(Inner {
+            pages: Cache::with_weighter(items, settings.max_bytes, Bytewise),
+            ttl: Duration::from_secs(settings.ttl_seconds.max(1)),
+            poll: Duration::from_millis(settings.poll_ms.clamp(20, 500)),
+            epoch: AtomicU64::new(0),
+            dirty: AtomicBool::new(false),
+            db,
+            poller: Once::new(),
+        })))
+    }
+}
+
+impl Inner {
+    fn clear(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.pages.clear();
+        publish_size(&self.pages);
+    }
+
+    /// Started by the first request, inside the server's runtime.
+    fn start_poller(self: &Arc<Self>) {
+        let inner = Arc::clone(self);
+        self.poller.call_once(move || {
+            tokio::spawn(async move { inner.poll_forever().await });
+        });
+    }
+
+    async fn poll_forever(self: Arc<Self>) {
+        let mut seen: Option<i64> = None;
+        let mut tick = tokio::time::interval(self.poll);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if self.dirty.swap(false, Ordering::SeqCst) {
+                if let Err(err) = bump(&self.db).await {
+                    // try again next time: the other processes must hear of it
+                    self.dirty.store(true, Ordering::SeqCst);
+                    tracing::warn!(error = %err, "cannot publish a write to the page caches");
+                }
+            }
+            match generation(&self.db).await {
+                Ok(now) => {
+                    if seen.is_some_and(|before| before != now) {
+                        self.clear();
+                    }
+                    seen = Some(now);
+                }
+                Err(err) => tracing::warn!(error = %err, "cannot read the page cache generation"),
+            }
+        }
+    }
+}
+
+async fn bump(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared(
+        "UPDATE page_cache_generation SET generation = generation + 1 WHERE id = 1",
+    )
+    .await
+    .map(|_| ())
+}
+
+async fn generation(db: &DatabaseConnection) -> Result<i64, sea_orm::DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT generation FROM page_cache_generation WHERE id = 1",
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get_by_index::<i64>(0)?,
+        None => 0,
+    })
+}
+
+fn publish_size(pages: &Cache<Key, Arc<Entry>, Bytewise>) {
+    #[allow(clippy::cast_precision_loss)]
+    {
+        metrics::gauge!("nightcoder_page_cache_bytes").set(pages.weight() as f64);
+        metrics::gauge!("nightcoder_page_cache_entries").set(pages.len() as f64);
+    }
+}
+
+/// Whether the request carries nothing personal: no cookie but `lang`, no
+/// credentials.
+fn anonymous(headers: &HeaderMap) -> bool {
+    if headers.contains_key(header::AUTHORIZATION) {
+        return false;
+    }
+    headers.get_all(header::COOKIE).iter().all(|value| {
+        value.to_str().is_ok_and(|cookies| {
+            cookies
+                .split(';')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .all(|c| c.starts_with("lang="))
+        })
+    })
+}
+
+fn keepable(res: &Response) -> bool {
+    res.status() == StatusCode::OK
+        && !res.headers().contains_key(header::SET_COOKIE)
+        && res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// Layer: answers anonymous reads from the cache and keeps what it may.
+pub async fn layer(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
+    let Some(inner) = cache.0 else {
+        return next.run(req).await;
+    };
+    inner.start_poller();
+    let method = req.method().clone();
+    if method != Method::GET {
+        let res = next.run(req).await;
+        let safe = matches!(method, Method::HEAD | Method::OPTIONS);
+        if !safe && res.status().as_u16() < 400 {
+            inner.clear();
+            inner.dirty.store(true, Ordering::SeqCst);
+        }
+        return res;
+    }
+    if !anonymous(req.headers()) {
+        return next.run(req).await;
+    }
+    let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
+    let key: Key = (lang.code(), req.uri().to_string());
+    if let Some(entry) = inner.pages.get(&key) {
+        if entry.born.elapsed() < inner.ttl {
+            metrics::counter!("nightcoder_page_cache_hits_total").increment(1);
+            let mut res = Response::new(Body::from(entry.body.clone()));
+            *res.headers_mut() = entry.headers.clone();
+            // for operators and the deployment test: which answers were kept
+            res.headers_mut()
+                .insert("x-page-cache", header::HeaderValue::from_static("hit"));
+            return res;
+        }
+        inner.pages.remove(&key);
+    }
+    metrics::counter!("nightcoder_page_cache_misses_total").increment(1);
+    let epoch = inner.epoch.load(Ordering::SeqCst);
+    let born = Instant::now();
+    let res = next.run(req).await;
+    if !keepable(&res) {
+        return res;
+    }
+    // rendered pages know their length; a stream or a huge page passes by
+    let small = res
+        .body()
+        .size_hint()
+        .upper()
+        .is_some_and(|n| n <= MAX_PAGE_BYTES as u64);
+    if !small {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(body) = to_bytes(body, MAX_PAGE_BYTES).await else {
+        return StatusCode::BAD_GATEWAY.into_response();
+    };
+    if inner.epoch.load(Ordering::SeqCst) == epoch {
+        inner.pages.insert(
+            key,
+            Arc::new(Entry {
+                born,
+                headers: parts.headers.clone(),
+                body: body.clone(),
+            }),
+        );
+        publish_size(&inner.pages);
+    }
+    Response::from_parts(parts, Body::from(body))
+}
