@@ -109,6 +109,7 @@ impl Hooks for App {
             crate::mail::Transport::from_config(ctx.config.mailer.as_ref())
                 .map_err(|e| loco_rs::Error::Message(format!("mailer: {e}")))?,
         );
+        crate::web::page::set_site_url(&settings.public_url);
         ctx.shared_store.insert(Arc::new(settings));
         ctx.shared_store.insert(view_engine::build()?);
         crate::passwords::warm_up();

@@ -178,3 +178,11 @@ similar-title = Similar questions that may already answer yours
 similar-none = No similar questions found.
 questions-search = Search and filter questions
 vote-login-hint = Log in to vote
+
+## feeds
+feed-questions-title = NightCoder: newest questions
+feed-tag-title = NightCoder: newest questions tagged { $tag }
+feed-question-title = Answers to “{ $title }”
+feed-link-questions = Newest questions (Atom feed)
+feed-link-tag = Newest questions tagged { $tag } (Atom feed)
+feed-link-question = Answers to this question (Atom feed)

@@ -186,3 +186,11 @@ similar-title = Похожие вопросы, которые, возможно,
 similar-none = Похожих вопросов не найдено.
 questions-search = Поиск и фильтр вопросов
 vote-login-hint = Войдите, чтобы голосовать
+
+## feeds
+feed-questions-title = NightCoder: новые вопросы
+feed-tag-title = NightCoder: новые вопросы с меткой { $tag }
+feed-question-title = Ответы на «{ $title }»
+feed-link-questions = Новые вопросы (лента Atom)
+feed-link-tag = Новые вопросы с меткой { $tag } (лента Atom)
+feed-link-question = Ответы на этот вопрос (лента Atom)

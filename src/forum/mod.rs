@@ -16,6 +16,7 @@
 pub mod answers;
 pub mod closing;
 pub mod comments;
+pub mod discovery;
 pub mod editing;
 mod handlers;
 pub mod questions;

@@ -68,6 +68,55 @@ struct FlashView {
     message: String,
 }
 
+static SITE_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Remembers the forum's public address (from the settings, at boot) for
+/// canonical links and cards.
+pub fn set_site_url(url: &str) {
+    let _ = SITE_URL.set(url.trim_end_matches('/').to_string());
+}
+
+fn site_url() -> &'static str {
+    SITE_URL.get().map_or("", String::as_str)
+}
+
+/// The address search engines should file a page under: its path, with
+/// only the page number kept from the query.
+fn canonical_path(path_and_query: &str) -> String {
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let page = query
+        .split('&')
+        .filter_map(|kv| kv.strip_prefix("page="))
+        .find(|p| p.parse::<u32>().is_ok_and(|n| n > 1));
+    match page {
+        Some(n) => format!("{path}?page={n}"),
+        None => path.to_string(),
+    }
+}
+
+/// Pages that are personal, transient or endless: never indexed.
+fn private_path(path_and_query: &str) -> bool {
+    const PRIVATE: [&str; 8] = [
+        "/admin",
+        "/settings",
+        "/notifications",
+        "/review/",
+        "/login",
+        "/register",
+        "/password/",
+        "/unsubscribe/",
+    ];
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    PRIVATE.iter().any(|p| path.starts_with(p))
+        || path.ends_with("/edit")
+        || path.contains("/revisions")
+        || query.split('&').any(|kv| kv.starts_with("q="))
+}
+
 /// What the base layout needs, collected from the request.
 #[derive(Debug, Clone)]
 pub struct Base {
@@ -137,6 +186,9 @@ impl Base {
             "flash": flash,
             "current_path": self.path,
             "asset_v": static_files::asset_version(),
+            "site_url": site_url(),
+            "canonical_path": canonical_path(&self.path),
+            "noindex": private_path(&self.path),
         });
         if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), data) {
             base.extend(extra);

@@ -8,6 +8,7 @@ mod comments;
 mod confirmation;
 mod csrf;
 mod curation;
+mod discovery;
 mod errors;
 mod flags;
 mod i18n;

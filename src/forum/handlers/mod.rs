@@ -4,6 +4,7 @@ use loco_rs::prelude::Routes;
 mod answers;
 mod closing;
 mod comments;
+mod discovery;
 mod editing;
 mod history;
 mod home;
@@ -21,4 +22,5 @@ pub fn routes() -> Routes {
         .merge(history::routes())
         .merge(tags::routes())
         .merge(review::routes())
+        .merge(discovery::routes())
 }

@@ -45,6 +45,8 @@ pub struct QuestionView {
     pub id: i64,
     pub url: String,
     pub title: String,
+    /// The stored plain-text excerpt (search engines' and cards' summary).
+    pub excerpt: String,
     pub body_html: String,
     pub tags: Vec<TagLink>,
     pub author: Author,
@@ -181,6 +183,7 @@ fn question_view(
         id: q.id,
         url: q.url(),
         title: q.title.clone(),
+        excerpt: q.excerpt.clone(),
         body_html: q.body_html.clone(),
         tags: TagLink::list(&data.tags),
         author: data.author.clone(),

@@ -1,0 +1,204 @@
+//! `/robots.txt`, `/sitemap.xml` (an index of `/sitemaps/questions-N.xml`
+//! once there are more than 50,000 questions) and the Atom feeds.
+use axum::{
+    debug_handler,
+    http::{header, HeaderValue},
+};
+use loco_rs::prelude::*;
+
+use crate::{
+    forum::{
+        discovery::{self, AtomEntry, FeedRow, SITEMAP_URLS},
+        questions, tags,
+    },
+    i18n::{t, t_args, Lang},
+    settings::Settings,
+    web::{
+        error::{AppError, Result},
+        Id,
+    },
+};
+
+fn absolute(ctx: &AppContext, path: &str) -> String {
+    format!(
+        "{}{path}",
+        Settings::get(ctx).public_url.trim_end_matches('/')
+    )
+}
+
+fn typed(body: String, content_type: &'static str) -> Response {
+    let mut res = body.into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res
+}
+
+#[debug_handler]
+async fn robots(State(ctx): State<AppContext>) -> Result<Response> {
+    // private pages say noindex themselves; these are not worth a crawl
+    let body = format!(
+        "User-agent: *\nDisallow: /admin\nDisallow: /settings\nDisallow: /notifications\n\
+         Disallow: /review/\nDisallow: /login\nDisallow: /register\nDisallow: /password/\n\
+         Disallow: /unsubscribe/\nDisallow: /questions/similar\nDisallow: /*/revisions\n\n\
+         Sitemap: {}\n",
+        absolute(&ctx, "/sitemap.xml")
+    );
+    Ok(typed(body, "text/plain; charset=utf-8"))
+}
+
+#[debug_handler]
+async fn sitemap(State(ctx): State<AppContext>) -> Result<Response> {
+    let total = discovery::public_questions(&ctx.db).await?;
+    if total > SITEMAP_URLS {
+        let files = total.div_ceil(SITEMAP_URLS);
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for n in 1..=files {
+            xml.push_str(&format!(
+                "<sitemap><loc>{}</loc></sitemap>\n",
+                discovery::xml_escape(&absolute(&ctx, &format!("/sitemaps/questions-{n}.xml")))
+            ));
+        }
+        xml.push_str("</sitemapindex>\n");
+        return Ok(typed(xml, "application/xml; charset=utf-8"));
+    }
+    urlset(&ctx, 1, true).await
+}
+
+#[debug_handler]
+async fn sitemap_file(State(ctx): State<AppContext>, Path(file): Path<String>) -> Result<Response> {
+    let n = file
+        .strip_prefix("questions-")
+        .and_then(|f| f.strip_suffix(".xml"))
+        .and_then(|n| n.parse::<u64>().ok())
+        .filter(|n| (1..=100_000).contains(n))
+        .ok_or_else(AppError::not_found)?;
+    urlset(&ctx, n, n == 1).await
+}
+
+async fn urlset(ctx: &AppContext, page: u64, with_lists: bool) -> Result<Response> {
+    let rows = discovery::sitemap_page(&ctx.db, page).await?;
+    if rows.is_empty() && page > 1 {
+        return Err(AppError::not_found());
+    }
+    let mut xml = String::with_capacity(200 + rows.len() * 120);
+    xml.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    if with_lists {
+        for path in ["/", "/questions", "/tags", "/reviews", "/courses"] {
+            xml.push_str(&format!("<url><loc>{}</loc></url>\n", absolute(ctx, path)));
+        }
+    }
+    for r in rows {
+        xml.push_str(&format!(
+            "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+            discovery::xml_escape(&absolute(ctx, &format!("/questions/{}/{}", r.id, r.slug))),
+            r.last_activity_at.format("%Y-%m-%dT%H:%M:%S%:z"),
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    Ok(typed(xml, "application/xml; charset=utf-8"))
+}
+
+fn entries<'a>(ctx: &AppContext, rows: &'a [FeedRow], answers: bool) -> Vec<AtomEntry<'a>> {
+    rows.iter()
+        .map(|r| {
+            let page = format!("/questions/{}/{}", r.id, r.slug);
+            let (id, link) = if answers {
+                (absolute(ctx, &format!("/answers/{}", r.id)), String::new())
+            } else {
+                (
+                    absolute(ctx, &format!("/questions/{}", r.id)),
+                    absolute(ctx, &page),
+                )
+            };
+            AtomEntry {
+                id,
+                title: &r.title,
+                link,
+                author: &r.author,
+                published: r.created_at,
+                updated: r.updated_at,
+                html: &r.html,
+            }
+        })
+        .collect()
+}
+
+fn atom(xml: String) -> Response {
+    typed(xml, "application/atom+xml; charset=utf-8")
+}
+
+#[debug_handler]
+async fn questions_feed(State(ctx): State<AppContext>, lang: Lang) -> Result<Response> {
+    let rows = discovery::newest_questions(&ctx.db, None).await?;
+    let title = t(lang, "feed-questions-title");
+    Ok(atom(discovery::atom(
+        &title,
+        &absolute(&ctx, "/feeds/questions.atom"),
+        &absolute(&ctx, "/questions"),
+        &entries(&ctx, &rows, false),
+    )))
+}
+
+#[debug_handler]
+async fn tag_feed(
+    State(ctx): State<AppContext>,
+    lang: Lang,
+    Path(file): Path<String>,
+) -> Result<Response> {
+    let name = file
+        .strip_suffix(".atom")
+        .map(str::to_lowercase)
+        .filter(|n| tags::valid_name(n))
+        .ok_or_else(AppError::not_found)?;
+    let tag = tags::find_by_name(&ctx.db, &name)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let rows = discovery::newest_questions(&ctx.db, Some(&tag.name)).await?;
+    let title = t_args(lang, "feed-tag-title", &[("tag", (&tag.name).into())]);
+    Ok(atom(discovery::atom(
+        &title,
+        &absolute(&ctx, &format!("/feeds/tags/{}.atom", tag.name)),
+        &absolute(&ctx, &tags::TagLink::new(&tag.name).url),
+        &entries(&ctx, &rows, false),
+    )))
+}
+
+#[debug_handler]
+async fn question_feed(State(ctx): State<AppContext>, lang: Lang, Id(id): Id) -> Result<Response> {
+    let question = questions::Model::find_live(&ctx.db, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let rows = discovery::answers(&ctx.db, id).await?;
+    let page = absolute(&ctx, &question.url());
+    let mut list = entries(&ctx, &rows, true);
+    for (entry, row) in list.iter_mut().zip(&rows) {
+        entry.link = format!("{page}#answer-{}", row.id);
+    }
+    let title = t_args(
+        lang,
+        "feed-question-title",
+        &[("title", (&question.title).into())],
+    );
+    Ok(atom(discovery::atom(
+        &title,
+        &absolute(&ctx, &format!("/questions/{id}/feed.atom")),
+        &page,
+        &list,
+    )))
+}
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .add("/robots.txt", get(robots))
+        .add("/sitemap.xml", get(sitemap))
+        .add("/sitemaps/{file}", get(sitemap_file))
+        .add("/feeds/questions.atom", get(questions_feed))
+        .add("/feeds/tags/{file}", get(tag_feed))
+        .add("/questions/{id}/feed.atom", get(question_feed))
+}

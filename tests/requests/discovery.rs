@@ -1,0 +1,279 @@
+//! What search engines and feed readers get: robots.txt, the sitemap,
+//! Atom feeds (read with an XML parser), canonical links, cards and noindex.
+use sea_orm::ConnectionTrait;
+
+use crate::support::{client::queries, html::attr, TestApp};
+
+const ATOM: &str = "http://www.w3.org/2005/Atom";
+const SITEMAP: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
+fn children<'a>(
+    node: roxmltree::Node<'a, 'a>,
+    ns: &str,
+    name: &str,
+) -> Vec<roxmltree::Node<'a, 'a>> {
+    node.children()
+        .filter(|n| n.has_tag_name((ns, name)))
+        .collect()
+}
+
+fn text(node: roxmltree::Node<'_, '_>, ns: &str, name: &str) -> String {
+    children(node, ns, name)
+        .first()
+        .and_then(|n| n.text())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Checks what RFC 4287 requires of a feed and of each entry; returns the
+/// entries' titles.
+fn atom_titles(xml: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml).expect("the feed is well-formed XML");
+    let feed = doc.root_element();
+    assert!(feed.has_tag_name((ATOM, "feed")), "root is atom:feed");
+    for required in ["id", "title", "updated"] {
+        assert_eq!(
+            children(feed, ATOM, required).len(),
+            1,
+            "feed has one {required}"
+        );
+    }
+    assert!(children(feed, ATOM, "link")
+        .iter()
+        .any(|l| l.attribute("rel") == Some("self")));
+    let updated = text(feed, ATOM, "updated");
+    chrono::DateTime::parse_from_rfc3339(&updated).expect("updated is RFC 3339");
+    children(feed, ATOM, "entry")
+        .into_iter()
+        .map(|e| {
+            for required in ["id", "title", "updated", "author", "content", "link"] {
+                assert!(
+                    !children(e, ATOM, required).is_empty(),
+                    "entry has {required}"
+                );
+            }
+            chrono::DateTime::parse_from_rfc3339(&text(e, ATOM, "updated")).expect("RFC 3339");
+            assert!(
+                text(e, ATOM, "id").starts_with("http"),
+                "ids are absolute IRIs"
+            );
+            text(e, ATOM, "title")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn atom_feeds_of_questions_tags_and_answers_parse_and_hide_deleted_posts() {
+    let app = TestApp::new().await;
+    let asker = app.create_user("asker").await;
+    let rust = app
+        .question(&asker, "Borrowing <T> & lifetimes in loops", "rust")
+        .await;
+    app.question(&asker, "Centering a div with grid", "css")
+        .await;
+    let gone = app
+        .question(&asker, "A question a moderator removed", "rust")
+        .await;
+    app.ctx
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE questions SET deleted_at = created_at WHERE id = {}",
+            gone.id
+        ))
+        .await
+        .unwrap();
+    let helper = app.create_user("helper").await;
+    app.answer(&helper, &rust, "Use an index & <b>split_at_mut</b>.")
+        .await;
+
+    let client = app.client();
+    let res = client.get("/feeds/questions.atom").await;
+    assert_eq!(res.status_code(), 200);
+    assert!(res
+        .header("content-type")
+        .to_str()
+        .unwrap()
+        .starts_with("application/atom+xml"));
+    assert_eq!(
+        atom_titles(&res.text()),
+        [
+            "Centering a div with grid",
+            "Borrowing <T> & lifetimes in loops"
+        ]
+    );
+    assert!(queries(&res) <= 2, "one query for the feed");
+
+    let tag = client.get("/feeds/tags/rust.atom").await;
+    assert_eq!(
+        atom_titles(&tag.text()),
+        ["Borrowing <T> & lifetimes in loops"]
+    );
+    assert_eq!(
+        client.get("/feeds/tags/nosuchtag.atom").await.status_code(),
+        404
+    );
+
+    let answers = client
+        .get(&format!("/questions/{}/feed.atom", rust.id))
+        .await;
+    assert_eq!(answers.status_code(), 200);
+    let xml = answers.text();
+    assert_eq!(atom_titles(&xml).len(), 1);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let entry = children(doc.root_element(), ATOM, "entry")[0];
+    assert!(
+        text(entry, ATOM, "content").contains("split_at_mut"),
+        "the answer's HTML, escaped once"
+    );
+    assert_eq!(
+        client
+            .get(&format!("/questions/{}/feed.atom", gone.id))
+            .await
+            .status_code(),
+        404
+    );
+
+    // the pages point to their feeds
+    let page = client.get("/questions").await.text();
+    assert_eq!(
+        attr(
+            &page,
+            "link[rel=alternate][type='application/atom+xml']",
+            "href"
+        )
+        .as_deref(),
+        Some("/feeds/questions.atom")
+    );
+    let page = client.get(&rust.url()).await.text();
+    assert_eq!(
+        attr(
+            &page,
+            "link[rel=alternate][type='application/atom+xml']",
+            "href"
+        ),
+        Some(format!("/questions/{}/feed.atom", rust.id))
+    );
+    let page = client.get("/tags/css").await.text();
+    assert_eq!(
+        attr(
+            &page,
+            "link[rel=alternate][type='application/atom+xml']",
+            "href"
+        )
+        .as_deref(),
+        Some("/feeds/tags/css.atom")
+    );
+}
+
+#[tokio::test]
+async fn robots_and_the_sitemap_list_public_questions_only() {
+    let app = TestApp::new().await;
+    let asker = app.create_user("asker").await;
+    let kept = app
+        .question(&asker, "A question search engines may see", "seo")
+        .await;
+    let gone = app
+        .question(&asker, "A question that was deleted later", "seo")
+        .await;
+    app.ctx
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE questions SET deleted_at = created_at WHERE id = {}",
+            gone.id
+        ))
+        .await
+        .unwrap();
+    let client = app.client();
+    let robots = client.get("/robots.txt").await;
+    assert_eq!(robots.status_code(), 200);
+    let robots = robots.text();
+    assert!(robots.contains("User-agent: *"));
+    assert!(robots.contains("Disallow: /admin"));
+    assert!(robots.contains("Sitemap: http://localhost:5150/sitemap.xml"));
+
+    let res = client.get("/sitemap.xml").await;
+    assert_eq!(res.status_code(), 200);
+    assert!(
+        queries(&res) <= 2,
+        "a count and one page: {}",
+        queries(&res)
+    );
+    let xml = res.text();
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    assert!(doc.root_element().has_tag_name((SITEMAP, "urlset")));
+    let locs: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((SITEMAP, "loc")))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect();
+    assert!(locs.contains(&format!("http://localhost:5150{}", kept.url())));
+    assert!(!locs
+        .iter()
+        .any(|l| l.contains(&format!("/questions/{}/", gone.id))));
+    let lastmods = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((SITEMAP, "lastmod")))
+        .count();
+    assert_eq!(lastmods, 1, "every question has its lastmod");
+    assert_eq!(
+        client.get("/sitemaps/questions-2.xml").await.status_code(),
+        404
+    );
+    assert_eq!(client.get("/sitemaps/other.xml").await.status_code(), 404);
+}
+
+#[tokio::test]
+async fn pages_carry_canonical_links_cards_and_noindex_where_private() {
+    let app = TestApp::new().await;
+    let asker = app.create_user("asker").await;
+    let q = app
+        .question(&asker, "What does a search engine file this under?", "seo")
+        .await;
+    let client = app.client();
+    let page = client
+        .get(&format!("{}?answers=votes", q.url()))
+        .await
+        .text();
+    assert_eq!(
+        attr(&page, "link[rel=canonical]", "href"),
+        Some(format!("http://localhost:5150{}", q.url()))
+    );
+    assert_eq!(
+        attr(&page, "meta[property='og:title']", "content").as_deref(),
+        Some("What does a search engine file this under?")
+    );
+    assert_eq!(
+        attr(&page, "meta[property='og:type']", "content").as_deref(),
+        Some("article")
+    );
+    assert!(attr(&page, "meta[name='twitter:card']", "content").is_some());
+    assert!(
+        attr(&page, "meta[name=robots]", "content").is_none(),
+        "public pages are indexed"
+    );
+
+    let list = client.get("/questions?sort=votes&page=2").await.text();
+    assert_eq!(
+        attr(&list, "link[rel=canonical]", "href").as_deref(),
+        Some("http://localhost:5150/questions?page=2")
+    );
+    for private in [
+        "/login",
+        "/register",
+        "/questions?q=search",
+        &format!("/questions/{}/revisions", q.id),
+    ] {
+        let html = client.get(private).await.text();
+        assert_eq!(
+            attr(&html, "meta[name=robots]", "content").as_deref(),
+            Some("noindex"),
+            "{private} is not for search engines"
+        );
+    }
+    let (_, member) = app.login_as("member").await;
+    let settings = member.get("/settings/profile").await.text();
+    assert_eq!(
+        attr(&settings, "meta[name=robots]", "content").as_deref(),
+        Some("noindex")
+    );
+}
