@@ -141,12 +141,22 @@ pub fn mention_candidates(source: &str) -> Vec<String> {
 }
 
 /// Plain text of rendered HTML (for excerpts): tags dropped, entities kept
-/// readable.
+/// readable. Inline elements vanish without a trace ("`useEffect`." reads
+/// "useEffect."); block elements and line breaks separate words.
 #[must_use]
 pub fn plain_text(html: &str) -> String {
+    const INLINE: [&str; 14] = [
+        "a", "b", "code", "del", "em", "i", "kbd", "s", "span", "strong", "sub", "sup", "u", "mark",
+    ];
     static TAG: OnceLock<Regex> = OnceLock::new();
-    let tag = TAG.get_or_init(|| Regex::new(r"<[^>]*>").expect("static regex"));
-    let text = tag.replace_all(html, " ");
+    let tag = TAG.get_or_init(|| Regex::new(r"<(/?)([A-Za-z0-9]*)[^>]*>").expect("static regex"));
+    let text = tag.replace_all(html, |c: &regex::Captures<'_>| {
+        if INLINE.contains(&c[2].to_ascii_lowercase().as_str()) {
+            ""
+        } else {
+            " "
+        }
+    });
     text.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
@@ -159,6 +169,13 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
+
+    #[test]
+    fn plain_text_reads_as_the_text_reads() {
+        let html = render("Call `useEffect`. If **bold**, then *this*.\n\n- one\n- two").unwrap();
+        let text = crate::text::excerpt(&plain_text(&html), 300);
+        assert_eq!(text, "Call useEffect. If bold, then this. one two");
+    }
 
     #[test]
     fn markdown_renders_with_code_language() {
