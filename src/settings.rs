@@ -159,6 +159,8 @@ pub struct LimitSettings {
     /// Votes per user and UTC day (Stack Overflow allows 40).
     pub votes_per_day: i64,
     pub posts: PostLimits,
+    /// Live previews per user (`POST /preview`, debounced by the page).
+    pub preview: Vec<Rule>,
 }
 
 impl Default for LimitSettings {
@@ -174,6 +176,7 @@ impl Default for LimitSettings {
             reset_address: vec![Rule::new(3, 3_600)],
             reset_client: vec![Rule::new(5, 3_600), Rule::new(20, 86_400)],
             account_mail: vec![Rule::new(1, 600)],
+            preview: vec![Rule::new(60, 60), Rule::new(1_000, 3_600)],
             register_client: vec![Rule::new(3, 3_600), Rule::new(10, 86_400)],
             votes_per_day: 40,
             posts: PostLimits::default(),

@@ -227,6 +227,17 @@ ok(`${table.length} page views × ${WIDTHS.length} widths checked for overflow, 
   await a.page.goto(`${base}/questions/new`, { waitUntil: "load" });
   await a.page.type("#f-title", "How do I test a forum in a real browser?");
   await a.page.type("#f-body", "I want to click through register, ask, answer and accept like a user does.");
+  // the live preview beside the editor (POST /preview, debounced)
+  try {
+    await a.page.waitForFunction(() => {
+      const pane = document.querySelector("[data-preview-pane]");
+      return pane && !pane.hidden &&
+        pane.querySelector("[data-preview-body]").textContent.includes("click through register");
+    }, { timeout: 5000 });
+    ok("live preview: the body appears rendered beside the editor as it is typed");
+  } catch {
+    fail("live preview: nothing rendered beside the editor within 5 s");
+  }
   await a.page.type("#f-tags", "testing browser");
   await Promise.all([a.page.waitForNavigation(), a.page.click('main form button[type=submit]:not([name])')]);
   const questionUrl = a.page.url();

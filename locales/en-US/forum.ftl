@@ -186,3 +186,10 @@ feed-question-title = Answers to “{ $title }”
 feed-link-questions = Newest questions (Atom feed)
 feed-link-tag = Newest questions tagged { $tag } (Atom feed)
 feed-link-question = Answers to this question (Atom feed)
+
+## preview
+preview-title = Preview
+preview-button = Preview
+preview-empty = The preview appears here as you type.
+error-preview-too-long = Too long to preview (at most 30,000 characters).
+error-preview-too-deep = Nested too deeply to preview.

@@ -194,3 +194,10 @@ feed-question-title = Ответы на «{ $title }»
 feed-link-questions = Новые вопросы (лента Atom)
 feed-link-tag = Новые вопросы с меткой { $tag } (лента Atom)
 feed-link-question = Ответы на этот вопрос (лента Atom)
+
+## preview
+preview-title = Предпросмотр
+preview-button = Предпросмотр
+preview-empty = Здесь появится предпросмотр по мере набора.
+error-preview-too-long = Слишком длинный текст для предпросмотра (не более 30 000 символов).
+error-preview-too-deep = Слишком глубокая вложенность для предпросмотра.

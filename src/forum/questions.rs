@@ -42,6 +42,9 @@ pub struct QuestionParams {
     /// Set by the ask form's "check for similar questions" button.
     #[serde(default)]
     pub check: String,
+    /// Set by the Preview button (the form comes back with the rendering).
+    #[serde(default)]
+    pub preview: String,
 }
 
 /// A checked question, ready to store.
@@ -303,6 +306,7 @@ impl Model {
             tags: tags.join(" "),
             summary: String::new(),
             check: String::new(),
+            preview: String::new(),
         })
     }
 
@@ -557,6 +561,7 @@ pub async fn rollback(
         tags: revision.tags.unwrap_or_default(),
         summary: String::new(),
         check: String::new(),
+        preview: String::new(),
     };
     // a revision passed the checks once; rules may have tightened since
     let valid = params.validate().map_err(|_| super::Error::Forbidden)?;

@@ -284,6 +284,7 @@ pub async fn review(
                 tags: s.tags.clone().unwrap_or_default(),
                 summary: String::new(),
                 check: String::new(),
+                preview: String::new(),
             };
             let valid = params.validate().map_err(|_| Error::Forbidden)?;
             questions::apply_edit(&txn, question.clone(), by, valid).await?;

@@ -18,7 +18,7 @@ fn bare_tag() -> &'static Regex {
 
 /// Splits one raw HTML fragment into allowed tags (kept as HTML) and the
 /// rest (text, escaped when written out).
-fn split(raw: &str, out: &mut Vec<Event<'static>>) {
+fn split(raw: &str, out: &mut Vec<Event<'_>>) {
     let mut rest = 0;
     for m in bare_tag().captures_iter(raw) {
         let whole = m.get(0).expect("match");
@@ -47,16 +47,11 @@ fn split(raw: &str, out: &mut Vec<Event<'static>>) {
 /// The events with raw HTML turned into text (HTML blocks into paragraphs).
 pub fn as_text<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
     let mut out: Vec<Event<'a>> = Vec::new();
-    let mut tmp = Vec::new();
     for event in events {
         match event {
             Event::Start(Tag::HtmlBlock) => out.push(Event::Start(Tag::Paragraph)),
             Event::End(TagEnd::HtmlBlock) => out.push(Event::End(TagEnd::Paragraph)),
-            Event::Html(raw) | Event::InlineHtml(raw) => {
-                tmp.clear();
-                split(&raw, &mut tmp);
-                out.extend(tmp.drain(..));
-            }
+            Event::Html(raw) | Event::InlineHtml(raw) => split(&raw, &mut out),
             other => out.push(other),
         }
     }

@@ -197,6 +197,7 @@ async fn seed_forum(ctx: &AppContext) -> Result<()> {
             tags: (*tags).into(),
             summary: String::new(),
             check: String::new(),
+            preview: String::new(),
         };
         let valid = params
             .validate()

@@ -22,6 +22,7 @@ mod outage;
 mod page_cache;
 mod password_reset;
 mod perf;
+mod preview;
 mod profile;
 mod questions;
 mod reviews;

@@ -159,4 +159,51 @@
       }, 400);
     });
   }
+
+  // Live preview beside the editors: the body as it would be saved,
+  // rendered by the server (POST /preview), a moment after typing stops.
+  document.querySelectorAll("[data-preview-pane]").forEach(function (pane) {
+    var form = pane.closest("form");
+    var input = form && form.querySelector("textarea[name=body]");
+    var token = form && form.querySelector("input[name=csrf_token]");
+    var target = pane.querySelector("[data-preview-body]");
+    if (!input || !token || !token.value || !window.fetch) {
+      return;
+    }
+    var timer = null;
+    var sent = null;
+    var render = function () {
+      var body = input.value;
+      if (body === sent) {
+        return;
+      }
+      sent = body;
+      if (!body.trim()) {
+        pane.hidden = true;
+        return;
+      }
+      fetch("/preview", {
+        method: "POST",
+        body: new URLSearchParams({ csrf_token: token.value, body: body }),
+        headers: { "Accept": "text/html" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        // 422 carries the reason as a fragment; anything else (a limit, an
+        // outage) leaves the last preview in place
+        return response.ok || response.status === 422 ? response.text() : null;
+      }).then(function (html) {
+        if (html === null) {
+          sent = null;
+          return;
+        }
+        // sanitized by the server exactly as a saved post is
+        target.innerHTML = html;
+        pane.hidden = false;
+      }).catch(function () {});
+    };
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(render, 500);
+    });
+  });
 })();

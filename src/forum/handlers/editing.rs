@@ -95,9 +95,20 @@ async fn update_question(
     let (question, right) = question_target(&ctx, &me, id).await?;
     let action = format!("/questions/{}/edit", question.id);
     let url = question.url();
-    let valid = match form.validate() {
+    let checked = if form.preview.is_empty() {
+        form.validate()
+    } else {
+        // the Preview button: the form comes back, nothing is saved
+        Err(crate::forms::FieldErrors::new())
+    };
+    let valid = match checked {
         Ok(valid) => valid,
         Err(errors) => {
+            let status = if form.preview.is_empty() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
             return views::form(
                 &v,
                 &page,
@@ -109,7 +120,7 @@ async fn update_question(
                     mode: mode(right),
                     similar: None,
                 },
-                StatusCode::UNPROCESSABLE_ENTITY,
+                status,
             );
         }
     };

@@ -8,6 +8,7 @@ mod discovery;
 mod editing;
 mod history;
 mod home;
+mod preview;
 mod questions;
 mod review;
 mod tags;
@@ -23,4 +24,5 @@ pub fn routes() -> Routes {
         .merge(tags::routes())
         .merge(review::routes())
         .merge(discovery::routes())
+        .merge(preview::routes())
 }

@@ -136,8 +136,12 @@ async fn create(
 ) -> Result<Response> {
     // "check for similar questions" without JavaScript: the form comes back
     // with the list and everything typed
-    if !form.check.is_empty() {
-        let found = questions::similar(&ctx.db, &form.title, 5).await?;
+    if !form.check.is_empty() || !form.preview.is_empty() {
+        let found = if form.check.is_empty() {
+            None
+        } else {
+            Some(questions::similar(&ctx.db, &form.title, 5).await?)
+        };
         return views::form(
             &v,
             &page,
@@ -147,7 +151,7 @@ async fn create(
                 errors: &FieldErrors::new(),
                 back: None,
                 mode: FormMode::Ask,
-                similar: Some(&found),
+                similar: found.as_deref(),
             },
             StatusCode::OK,
         );

@@ -135,6 +135,15 @@ fn near_items(list: &[Near]) -> Vec<serde_json::Value> {
 
 /// # Errors
 /// When the template fails to render.
+/// The body rendered as it would be saved, when the Preview button was
+/// pressed (an unrenderable body previews as nothing; saving says why).
+fn preview(pressed: &str, body: &str) -> String {
+    if pressed.is_empty() {
+        return String::new();
+    }
+    crate::markdown::render(&crate::text::normalize_newlines(body)).unwrap_or_default()
+}
+
 pub fn form(v: &TeraView, page: &Page, f: &QuestionForm, status: StatusCode) -> Result<Response> {
     page.render_status(
         v,
@@ -148,6 +157,7 @@ pub fn form(v: &TeraView, page: &Page, f: &QuestionForm, status: StatusCode) -> 
             "mode": f.mode,
             "similar": f.similar.map(near_items).unwrap_or_default(),
             "similar_checked": f.similar.is_some(),
+            "preview_html": preview(&f.form.preview, &f.form.body),
         }),
     )
 }

@@ -1,0 +1,110 @@
+//! Previews: `POST /preview` renders exactly what saving would store, is
+//! for members with a CSRF token only and is rate-limited; the ask form's
+//! Preview button works without JavaScript and keeps what was typed.
+use serde_json::json;
+
+use crate::support::{
+    html::{attr, count, text},
+    TestApp,
+};
+
+#[tokio::test]
+async fn the_preview_renders_like_a_saved_post() {
+    let app = TestApp::new().await;
+    let (_, member) = app.login_as("writer").await;
+    member.get("/questions/new").await;
+    let res = member
+        .post(
+            "/preview",
+            &[(
+                "body",
+                "**bold** and <script>alert(1)</script> <kbd>K</kbd>",
+            )],
+        )
+        .await;
+    assert_eq!(res.status_code(), 200);
+    let html = res.text();
+    assert!(html.contains("<strong>bold</strong>"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;") && !html.contains("<script"),
+        "{html}"
+    );
+    assert!(html.contains("<kbd>K</kbd>"), "{html}");
+
+    let deep = "> ".repeat(200);
+    let res = member.post("/preview", &[("body", &deep)]).await;
+    assert_eq!(res.status_code(), 422);
+    assert!(res.text().contains("Nested too deeply"));
+    let long = "x".repeat(30_001);
+    let res = member
+        .send(
+            member
+                .request(axum::http::Method::POST, "/preview")
+                .add_header("accept-language", "ru")
+                .form(&[("csrf_token", member.token().await), ("body", long)]),
+        )
+        .await;
+    assert_eq!(res.status_code(), 422);
+    assert!(res.text().contains("Слишком длинный"), "{}", res.text());
+}
+
+#[tokio::test]
+async fn the_preview_needs_a_member_and_a_token_and_has_a_limit() {
+    let app = TestApp::with_settings(|s| {
+        s["limits"]["preview"] = json!([{ "max": 3, "per_secs": 60 }]);
+    })
+    .await;
+    let anonymous = app.client();
+    anonymous.get("/login").await;
+    let res = anonymous.post("/preview", &[("body", "hello")]).await;
+    assert_eq!(res.status_code(), 303, "visitors are sent to log in");
+    let (_, member) = app.login_as("writer").await;
+    let res = member.post_raw("/preview", &[("body", "no token")]).await;
+    assert_eq!(res.status_code(), 403);
+    for _ in 0..3 {
+        assert_eq!(
+            member
+                .post("/preview", &[("body", "fine")])
+                .await
+                .status_code(),
+            200
+        );
+    }
+    let res = member.post("/preview", &[("body", "one too many")]).await;
+    assert_eq!(res.status_code(), 429);
+    assert!(res.maybe_header("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn the_ask_form_previews_without_javascript_and_keeps_the_input() {
+    let app = TestApp::new().await;
+    let (_, member) = app.login_as("asker").await;
+    member.get("/questions/new").await;
+    let body = "Why does `Vec::push` move <b>the</b> value?\n\n```rust\nlet v = vec![1];\n```";
+    let res = member
+        .post(
+            "/questions",
+            &[
+                ("title", "Why does push move the value here?"),
+                ("body", body),
+                ("tags", "rust"),
+                ("preview", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status_code(), 200, "the form comes back");
+    let html = res.text();
+    assert_eq!(count(&html, "[data-preview-pane]:not([hidden])"), 1);
+    assert!(text(&html, "[data-preview-body]").contains("Vec::push"));
+    assert!(
+        html.contains("&lt;b&gt;the&lt;/b&gt;"),
+        "raw HTML shows as text"
+    );
+    assert_eq!(
+        attr(&html, "input[name=title]", "value").as_deref(),
+        Some("Why does push move the value here?")
+    );
+    assert!(text(&html, "textarea[name=body]").contains("```rust"));
+    let listed = member.get("/questions").await.text();
+    assert!(!listed.contains("Why does push move"), "nothing was saved");
+}
