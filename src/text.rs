@@ -3,7 +3,9 @@
 
 /// True when `s` has a character no form field may carry: C0 controls other
 /// than tab and newlines, DEL, C1 controls, and the Unicode line/paragraph
-/// separators and bidi overrides that can disguise text.
+/// separators and bidi overrides that can disguise text, and the
+/// non-characters U+FFFE and U+FFFF (no XML document, such as a feed, may
+/// carry them).
 #[must_use]
 pub fn has_forbidden_chars(s: &str, allow_newlines: bool) -> bool {
     s.chars().any(|c| match c {
@@ -11,6 +13,7 @@ pub fn has_forbidden_chars(s: &str, allow_newlines: bool) -> bool {
         '\n' | '\r' => !allow_newlines,
         '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
         '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        '\u{fffe}' | '\u{ffff}' => true,
         _ => false,
     })
 }

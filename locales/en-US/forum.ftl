@@ -190,6 +190,5 @@ feed-link-question = Answers to this question (Atom feed)
 ## preview
 preview-title = Preview
 preview-button = Preview
-preview-empty = The preview appears here as you type.
 error-preview-too-long = Too long to preview (at most 30,000 characters).
 error-preview-too-deep = Nested too deeply to preview.

@@ -198,6 +198,5 @@ feed-link-question = Ответы на этот вопрос (лента Atom)
 ## preview
 preview-title = Предпросмотр
 preview-button = Предпросмотр
-preview-empty = Здесь появится предпросмотр по мере набора.
 error-preview-too-long = Слишком длинный текст для предпросмотра (не более 30 000 символов).
 error-preview-too-deep = Слишком глубокая вложенность для предпросмотра.

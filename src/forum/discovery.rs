@@ -9,8 +9,11 @@ use crate::db::{DbResult, Sql};
 
 /// Entries in a feed.
 pub const FEED_ENTRIES: u64 = 30;
-/// URLs in one sitemap file (the protocol's limit).
-pub const SITEMAP_URLS: u64 = 50_000;
+/// Questions in one sitemap file: the protocol allows 50,000 URLs, and the
+/// first file also lists the [`LIST_PAGES`].
+pub const SITEMAP_URLS: u64 = 49_990;
+/// The lists a sitemap names besides the questions.
+pub const LIST_PAGES: [&str; 5] = ["/", "/questions", "/tags", "/reviews", "/courses"];
 
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct FeedRow {
@@ -132,8 +135,10 @@ pub fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // characters XML 1.0 forbids (C0 controls but tab and newlines)
+            // characters XML 1.0 forbids (C0 controls but tab and newlines,
+            // and the two non-characters U+FFFE and U+FFFF)
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
             c => out.push(c),
         }
     }

@@ -257,6 +257,15 @@ impl TagLink {
         }
     }
 
+    /// The tag's Atom feed (the name percent-encoded: `c#` is a tag).
+    #[must_use]
+    pub fn feed_url(name: &str) -> String {
+        format!(
+            "/feeds/tags/{}.atom",
+            url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()
+        )
+    }
+
     #[must_use]
     pub fn list(names: &[String]) -> Vec<Self> {
         names.iter().map(|n| Self::new(n)).collect()

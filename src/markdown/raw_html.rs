@@ -44,13 +44,29 @@ fn split(raw: &str, out: &mut Vec<Event<'_>>) {
     }
 }
 
-/// The events with raw HTML turned into text (HTML blocks into paragraphs).
+/// The events with raw HTML turned into text. An HTML block becomes a
+/// paragraph whose lines stay lines.
 pub fn as_text<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
     let mut out: Vec<Event<'a>> = Vec::new();
+    let mut in_block = false;
     for event in events {
         match event {
-            Event::Start(Tag::HtmlBlock) => out.push(Event::Start(Tag::Paragraph)),
-            Event::End(TagEnd::HtmlBlock) => out.push(Event::End(TagEnd::Paragraph)),
+            Event::Start(Tag::HtmlBlock) => {
+                in_block = true;
+                out.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                in_block = false;
+                if matches!(out.last(), Some(Event::HardBreak)) {
+                    out.pop();
+                }
+                out.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::Html(raw) if in_block => {
+                let line = raw.strip_suffix('\n').unwrap_or(&raw);
+                split(line, &mut out);
+                out.push(Event::HardBreak);
+            }
             Event::Html(raw) | Event::InlineHtml(raw) => split(&raw, &mut out),
             other => out.push(other),
         }
@@ -94,7 +110,12 @@ mod tests {
     #[test]
     fn html_blocks_become_paragraphs_of_text() {
         let html = render("<div>\n<p>hello</p>\n</div>\n\nafter").unwrap();
-        assert!(html.starts_with("<p>&lt;div&gt;"), "{html}");
+        assert!(html.starts_with("<p>&lt;div&gt;<br>"), "{html}");
+        assert!(
+            html.contains("&lt;/p&gt;<br>\n&lt;/div&gt;</p>")
+                || html.contains("&lt;/p&gt;<br>&lt;/div&gt;</p>"),
+            "{html}"
+        );
         assert!(html.contains("<p>after</p>"), "{html}");
     }
 }

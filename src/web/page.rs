@@ -81,18 +81,38 @@ fn site_url() -> &'static str {
 }
 
 /// The address search engines should file a page under: its path, with
-/// only the page number kept from the query.
+/// only what selects the list kept from the query (tag, sort, a page past
+/// the first), in a fixed order.
 fn canonical_path(path_and_query: &str) -> String {
     let (path, query) = path_and_query
         .split_once('?')
         .unwrap_or((path_and_query, ""));
-    let page = query
-        .split('&')
-        .filter_map(|kv| kv.strip_prefix("page="))
-        .find(|p| p.parse::<u32>().is_ok_and(|n| n > 1));
-    match page {
-        Some(n) => format!("{path}?page={n}"),
-        None => path.to_string(),
+    let value = |name: &str| {
+        query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, v)| *k == name && !v.is_empty())
+            .map(|(_, v)| v)
+    };
+    let mut kept = Vec::new();
+    for name in ["tag", "sort"] {
+        if let Some(v) = value(name).filter(|v| {
+            v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"%+-._#".contains(&b))
+        }) {
+            kept.push(format!("{name}={v}"));
+        }
+    }
+    if let Some(n) = value("page")
+        .and_then(|p| p.parse::<u32>().ok())
+        .filter(|n| *n > 1)
+    {
+        kept.push(format!("page={n}"));
+    }
+    if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", kept.join("&"))
     }
 }
 

@@ -40,6 +40,8 @@ const MAX_PAGE_BYTES: usize = 512 * 1024;
 type Key = (&'static str, String);
 
 struct Entry {
+    /// The local epoch the page was rendered in; a later clear voids it.
+    epoch: u64,
     born: Instant,
     headers: HeaderMap,
     body: Bytes,
@@ -183,9 +185,35 @@ fn anonymous(headers: &HeaderMap) -> bool {
     })
 }
 
+/// POSTs whose success changes nothing a visitor sees: the language
+/// cookie, logging in and out, asking for a reset mail, the live preview.
+/// They must not empty every process's cache (typing would keep it empty).
+fn changes_nothing_public(path: &str) -> bool {
+    matches!(
+        path,
+        "/lang" | "/login" | "/logout" | "/password/forgot" | "/preview"
+    )
+}
+
+/// Whether a POST's answer says it changed something: forms redirect after
+/// a write (303) and the script's requests get JSON; a form that comes back
+/// as a page (a preview, "check similar", a refused input) wrote nothing.
+fn wrote(res: &Response) -> bool {
+    let status = res.status();
+    status.is_redirection()
+        || (status.is_success()
+            && res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/json")))
+}
+
 fn keepable(res: &Response) -> bool {
     res.status() == StatusCode::OK
         && !res.headers().contains_key(header::SET_COOKIE)
+        && !res.headers().contains_key(header::CONTENT_ENCODING)
+        && !res.headers().contains_key(header::VARY)
         && res
             .headers()
             .get(header::CONTENT_TYPE)
@@ -201,9 +229,10 @@ pub async fn layer(State(cache): State<PageCache>, req: Request, next: Next) -> 
     inner.start_poller();
     let method = req.method().clone();
     if method != Method::GET {
+        let unseen = changes_nothing_public(req.uri().path());
         let res = next.run(req).await;
         let safe = matches!(method, Method::HEAD | Method::OPTIONS);
-        if !safe && res.status().as_u16() < 400 {
+        if !safe && !unseen && wrote(&res) {
             inner.clear();
             inner.dirty.store(true, Ordering::SeqCst);
         }
@@ -215,7 +244,7 @@ pub async fn layer(State(cache): State<PageCache>, req: Request, next: Next) -> 
     let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
     let key: Key = (lang.code(), req.uri().to_string());
     if let Some(entry) = inner.pages.get(&key) {
-        if entry.born.elapsed() < inner.ttl {
+        if entry.born.elapsed() < inner.ttl && entry.epoch == inner.epoch.load(Ordering::SeqCst) {
             metrics::counter!("nightcoder_page_cache_hits_total").increment(1);
             let mut res = Response::new(Body::from(entry.body.clone()));
             *res.headers_mut() = entry.headers.clone();
@@ -250,6 +279,7 @@ pub async fn layer(State(cache): State<PageCache>, req: Request, next: Next) -> 
         inner.pages.insert(
             key,
             Arc::new(Entry {
+                epoch,
                 born,
                 headers: parts.headers.clone(),
                 body: body.clone(),

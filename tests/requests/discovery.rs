@@ -153,6 +153,21 @@ async fn atom_feeds_of_questions_tags_and_answers_parse_and_hide_deleted_posts()
         ),
         Some(format!("/questions/{}/feed.atom", rust.id))
     );
+    // a tag with a `#` links a feed that resolves
+    app.question(&asker, "Pattern matching on records in C#", "c#")
+        .await;
+    let page = client.get("/tags/c%23").await.text();
+    let href = attr(
+        &page,
+        "link[rel=alternate][type='application/atom+xml']",
+        "href",
+    )
+    .unwrap();
+    assert_eq!(href, "/feeds/tags/c%23.atom");
+    assert_eq!(
+        atom_titles(&client.get(&href).await.text()),
+        ["Pattern matching on records in C#"]
+    );
     let page = client.get("/tags/css").await.text();
     assert_eq!(
         attr(
@@ -255,7 +270,7 @@ async fn pages_carry_canonical_links_cards_and_noindex_where_private() {
     let list = client.get("/questions?sort=votes&page=2").await.text();
     assert_eq!(
         attr(&list, "link[rel=canonical]", "href").as_deref(),
-        Some("http://localhost:5150/questions?page=2")
+        Some("http://localhost:5150/questions?sort=votes&page=2")
     );
     for private in [
         "/login",

@@ -134,6 +134,12 @@ async fn a_write_is_seen_at_once_by_its_process_and_within_a_second_by_others() 
         .await;
     assert!(refused.status_code().as_u16() >= 400);
     assert_eq!(queries(&here.get(&q.url()).await), 0);
+    // nor do a preview and the language switch, whatever they answer
+    let preview = helper.post("/preview", &[("body", "typing…")]).await;
+    assert_eq!(preview.status_code(), 200);
+    let lang = helper.post("/lang", &[("lang", "ru"), ("next", "/")]).await;
+    assert_eq!(lang.status_code(), 303);
+    assert_eq!(queries(&here.get(&q.url()).await), 0, "the cache was kept");
 }
 
 #[tokio::test]

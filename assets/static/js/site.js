@@ -172,6 +172,7 @@
     }
     var timer = null;
     var sent = null;
+    var latest = 0;
     var render = function () {
       var body = input.value;
       if (body === sent) {
@@ -182,6 +183,7 @@
         pane.hidden = true;
         return;
       }
+      var ticket = ++latest;
       fetch("/preview", {
         method: "POST",
         body: new URLSearchParams({ csrf_token: token.value, body: body }),
@@ -192,6 +194,9 @@
         // outage) leaves the last preview in place
         return response.ok || response.status === 422 ? response.text() : null;
       }).then(function (html) {
+        if (ticket !== latest) {
+          return;  // a newer preview is on its way
+        }
         if (html === null) {
           sent = null;
           return;

@@ -89,8 +89,11 @@ async fn urlset(ctx: &AppContext, page: u64, with_lists: bool) -> Result<Respons
          <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     if with_lists {
-        for path in ["/", "/questions", "/tags", "/reviews", "/courses"] {
-            xml.push_str(&format!("<url><loc>{}</loc></url>\n", absolute(ctx, path)));
+        for path in discovery::LIST_PAGES {
+            xml.push_str(&format!(
+                "<url><loc>{}</loc></url>\n",
+                discovery::xml_escape(&absolute(ctx, path))
+            ));
         }
     }
     for r in rows {
@@ -163,7 +166,7 @@ async fn tag_feed(
     let title = t_args(lang, "feed-tag-title", &[("tag", (&tag.name).into())]);
     Ok(atom(discovery::atom(
         &title,
-        &absolute(&ctx, &format!("/feeds/tags/{}.atom", tag.name)),
+        &absolute(&ctx, &tags::TagLink::feed_url(&tag.name)),
         &absolute(&ctx, &tags::TagLink::new(&tag.name).url),
         &entries(&ctx, &rows, false),
     )))

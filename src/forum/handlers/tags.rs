@@ -70,7 +70,11 @@ async fn show(
     state.tag = String::new();
     let base = TagLink::new(&tag.name).url;
     let list = questions::list(&ctx.db, &filter).await?;
-    let info = data!({ "name": tag.name, "count": tag.question_count });
+    let info = data!({
+        "name": tag.name,
+        "count": tag.question_count,
+        "feed_url": TagLink::feed_url(&tag.name),
+    });
     views::index(&v, &page, &base, &state, &list, Some(info))
 }
 

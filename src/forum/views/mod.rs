@@ -133,17 +133,20 @@ fn near_items(list: &[Near]) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// # Errors
-/// When the template fails to render.
 /// The body rendered as it would be saved, when the Preview button was
 /// pressed (an unrenderable body previews as nothing; saving says why).
 fn preview(pressed: &str, body: &str) -> String {
-    if pressed.is_empty() {
+    if pressed.is_empty()
+        || body.chars().count() > crate::forms::BODY_MAX
+        || crate::text::has_forbidden_chars(body, true)
+    {
         return String::new();
     }
     crate::markdown::render(&crate::text::normalize_newlines(body)).unwrap_or_default()
 }
 
+/// # Errors
+/// When the template fails to render.
 pub fn form(v: &TeraView, page: &Page, f: &QuestionForm, status: StatusCode) -> Result<Response> {
     page.render_status(
         v,
