@@ -212,7 +212,8 @@ impl Default for PageCacheSettings {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct JobSettings {
-    /// Run the worker loop inside the server (tests run jobs explicitly).
+    /// Run the worker loop and the hourly housekeeping inside the server
+    /// (tests run both explicitly).
     pub worker: bool,
     /// How often the worker looks for due jobs, in milliseconds.
     pub poll_ms: u64,

@@ -22,7 +22,17 @@ pub fn plain_text(mail: &str) -> String {
         .split_once("\r\n\r\n")
         .or_else(|| part.split_once("\n\n"))
         .unwrap();
-    let lines: Vec<&str> = rest.lines().take_while(|l| !l.starts_with("--")).collect();
+    // the part ends at the MIME boundary, not at any line starting with
+    // "--": a soft line break can put a token's "--" at the start of a line
+    let boundary = mail
+        .split("boundary=\"")
+        .nth(1)
+        .and_then(|b| b.split('"').next())
+        .map(|b| format!("--{b}"));
+    let lines: Vec<&str> = rest
+        .lines()
+        .take_while(|l| boundary.as_deref().is_none_or(|b| !l.starts_with(b)))
+        .collect();
     if head.contains("quoted-printable") {
         let mut joined = String::new();
         for line in lines {

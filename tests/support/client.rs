@@ -194,7 +194,14 @@ impl Client {
 
 /// The `Location` of a redirect.
 pub fn location(res: &TestResponse) -> String {
-    res.header("location").to_str().unwrap().to_string()
+    match res.maybe_header("location") {
+        Some(value) => value.to_str().unwrap().to_string(),
+        None => panic!(
+            "expected a redirect, got {}: {}",
+            res.status_code(),
+            res.text().chars().take(600).collect::<String>()
+        ),
+    }
 }
 
 /// The `x-query-count` of a response.
