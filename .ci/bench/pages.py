@@ -156,6 +156,7 @@ def main() -> int:
     seconds = 1 if args.smoke else args.seconds
     conns_list = [16] if args.smoke else [16, 32]
     tmp = Path(tempfile.mkdtemp(prefix="nc-pages-"))
+    tmp.chmod(0o755)  # nginx's workers (www-data) read the static copies
     url = prepare(args.size, args.db, tmp)
     server = Server(PORT, mode="bench", database_url=url)
     nginx = None
