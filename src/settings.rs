@@ -300,6 +300,13 @@ impl Settings {
         }
     }
 
+    /// `path` as an absolute URL at the forum's public address (mails,
+    /// feeds, the sitemap).
+    #[must_use]
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url.trim_end_matches('/'))
+    }
+
     /// The settings stored in the shared store at boot.
     ///
     /// # Panics

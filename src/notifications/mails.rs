@@ -17,8 +17,7 @@ use crate::{
 };
 
 fn link(ctx: &AppContext, path: &str) -> String {
-    let settings = Settings::get(ctx);
-    format!("{}{path}", settings.public_url.trim_end_matches('/'))
+    Settings::get(ctx).absolute_url(path)
 }
 
 fn unsubscribe_link(ctx: &AppContext, user_id: i64, scope: Scope) -> Result<String, String> {

@@ -11,8 +11,7 @@ use crate::{
 };
 
 fn link(ctx: &AppContext, path: &str) -> String {
-    let settings = Settings::get(ctx);
-    format!("{}{path}", settings.public_url.trim_end_matches('/'))
+    Settings::get(ctx).absolute_url(path)
 }
 
 /// Fluent keys of a mail's subject and body.

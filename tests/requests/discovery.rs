@@ -4,6 +4,17 @@ use sea_orm::ConnectionTrait;
 
 use crate::support::{client::queries, html::attr, TestApp};
 
+/// Deletes a question as a moderator would, straight in the database.
+async fn soft_delete(app: &TestApp, id: i64) {
+    app.ctx
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE questions SET deleted_at = created_at WHERE id = {id}"
+        ))
+        .await
+        .unwrap();
+}
+
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 const SITEMAP: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
@@ -74,14 +85,7 @@ async fn atom_feeds_of_questions_tags_and_answers_parse_and_hide_deleted_posts()
     let gone = app
         .question(&asker, "A question a moderator removed", "rust")
         .await;
-    app.ctx
-        .db
-        .execute_unprepared(&format!(
-            "UPDATE questions SET deleted_at = created_at WHERE id = {}",
-            gone.id
-        ))
-        .await
-        .unwrap();
+    soft_delete(&app, gone.id).await;
     let helper = app.create_user("helper").await;
     app.answer(&helper, &rust, "Use an index & <b>split_at_mut</b>.")
         .await;
@@ -190,14 +194,7 @@ async fn robots_and_the_sitemap_list_public_questions_only() {
     let gone = app
         .question(&asker, "A question that was deleted later", "seo")
         .await;
-    app.ctx
-        .db
-        .execute_unprepared(&format!(
-            "UPDATE questions SET deleted_at = created_at WHERE id = {}",
-            gone.id
-        ))
-        .await
-        .unwrap();
+    soft_delete(&app, gone.id).await;
     let client = app.client();
     let robots = client.get("/robots.txt").await;
     assert_eq!(robots.status_code(), 200);
