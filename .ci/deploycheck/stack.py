@@ -70,6 +70,7 @@ class TcpProxy:
         self.listen, self.target = listen, target
         self.server: socket.socket | None = None
         self.conns: list[socket.socket] = []
+        self.lock = threading.Lock()
 
     def start(self) -> None:
         srv = socket.socket()
@@ -86,7 +87,13 @@ class TcpProxy:
             except OSError:
                 return
             upstream = socket.create_connection((PG_HOST, self.target))
-            self.conns += [client, upstream]
+            with self.lock:
+                if self.server is not srv:
+                    # unplugged while this connection was being made
+                    for s in (client, upstream):
+                        s.close()
+                    return
+                self.conns += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
@@ -104,16 +111,23 @@ class TcpProxy:
                 pass
 
     def stop(self) -> None:
-        if self.server:
-            self.server.close()
-            self.server = None
-        for s in self.conns:
+        with self.lock:
+            srv, self.server = self.server, None
+            conns, self.conns = self.conns, []
+        if srv:
+            # close() alone does not wake a thread blocked in accept() on
+            # Linux: the listener would live on and take new connections
+            try:
+                srv.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            srv.close()
+        for s in conns:
             try:
                 s.shutdown(socket.SHUT_RDWR)
                 s.close()
             except OSError:
                 pass
-        self.conns = []
 
 
 def render_nginx() -> Path:
