@@ -34,6 +34,9 @@ impl Proxy {
                 let Ok((mut client, _)) = listener.accept().await else {
                     continue;
                 };
+                // checked under the lock `cut` takes, so no link slips
+                // through while the cable is being pulled
+                let mut links = links2.lock().unwrap();
                 if !up2.load(Ordering::SeqCst) {
                     drop(client);
                     continue;
@@ -43,7 +46,7 @@ impl Proxy {
                         let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
                     }
                 });
-                links2.lock().unwrap().push(link.abort_handle());
+                links.push(link.abort_handle());
             }
         })
         .abort_handle();
@@ -57,8 +60,9 @@ impl Proxy {
 
     /// The database goes away: open connections die, new ones are dropped.
     pub fn cut(&self) {
+        let mut links = self.links.lock().unwrap();
         self.up.store(false, Ordering::SeqCst);
-        for link in self.links.lock().unwrap().drain(..) {
+        for link in links.drain(..) {
             link.abort();
         }
     }
