@@ -6,6 +6,7 @@
 //! otherwise pin a core for seconds.
 use std::{collections::HashSet, sync::OnceLock};
 
+mod highlight;
 mod inline;
 mod mentions;
 mod raw_html;
@@ -36,12 +37,17 @@ fn sanitizer() -> &'static Builder<'static> {
         b.url_schemes(HashSet::from(["http", "https", "mailto"]))
             .link_rel(Some("nofollow ugc noopener noreferrer"))
             .add_tag_attributes("code", &["class"])
+            .add_tag_attributes("span", &["class"])
             // fenced code keeps `language-xyz` for highlighting; any other
             // class (UI spoofing with `btn btn-danger`…) is dropped
             .attribute_filter(|element, attribute, value| {
                 if attribute == "class" {
-                    return (element == "code" && language_class().is_match(value))
-                        .then(|| value.into());
+                    let kept = match element {
+                        "code" => language_class().is_match(value),
+                        "span" => highlight::is_token_class(value),
+                        _ => false,
+                    };
+                    return kept.then(|| value.into());
                 }
                 Some(value.into())
             });
@@ -134,7 +140,7 @@ pub fn render_with(source: &str, mentions: &Mentions) -> Result<String, Markdown
     } else {
         raw_html::as_text(mentions::link(events, mentions).into_iter())
     };
-    html::push_html(&mut raw, events.into_iter());
+    html::push_html(&mut raw, highlight::code_blocks(events).into_iter());
     Ok(sanitizer().clean(&raw).to_string())
 }
 
@@ -153,20 +159,48 @@ pub fn plain_text(html: &str) -> String {
     const INLINE: [&str; 14] = [
         "a", "b", "code", "del", "em", "i", "kbd", "s", "span", "strong", "sub", "sup", "u", "mark",
     ];
-    static TAG: OnceLock<Regex> = OnceLock::new();
-    let tag = TAG.get_or_init(|| Regex::new(r"<(/?)([A-Za-z0-9]*)[^>]*>").expect("static regex"));
-    let text = tag.replace_all(html, |c: &regex::Captures<'_>| {
-        if INLINE.contains(&c[2].to_ascii_lowercase().as_str()) {
-            ""
-        } else {
-            " "
+    const ENTITIES: [(&str, char); 5] = [
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&amp;", '&'),
+    ];
+    // one pass, no regex: excerpts and structured data call this per post
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(['<', '&']) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if rest.starts_with('&') {
+            match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+                Some((e, c)) => {
+                    out.push(*c);
+                    rest = &rest[e.len()..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+            continue;
         }
-    });
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+        let Some(close) = rest.find('>') else {
+            break;
+        };
+        let name: String = rest[1..close]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if !INLINE.contains(&name.as_str()) {
+            out.push(' ');
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -188,6 +222,27 @@ mod tests {
         assert!(html.contains("<h1>Title</h1>"));
         assert!(html.contains(r#"<code class="language-rust">"#), "{html}");
         assert!(html.contains("<em>em</em>"));
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_and_unknown_languages_stay_plain() {
+        let html = render("```py\nif x:  # why\n    pass\n```").unwrap();
+        assert!(
+            html.contains(r#"<pre><code class="language-python"><span class="hl-k">if</span> x:"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="hl-c"># why</span>"#),
+            "{html}"
+        );
+        let html = render("```klingon\nif x\n```").unwrap();
+        assert!(
+            html.contains(r#"<code class="language-klingon">if x"#),
+            "{html}"
+        );
+        // spans are the highlighter's alone: a typed one is text
+        let html = render(r#"<span class="hl-k">x</span>"#).unwrap();
+        assert!(!html.contains("<span"), "{html}");
     }
 
     #[test]
@@ -249,6 +304,10 @@ mod tests {
             "*a _b **c [d](http://e) ".repeat(1_200),
             "| a | b |\n|---|---|\n| 1 | 2 |\n".repeat(1_000),
             "[x]: http://example.com\n[x]".repeat(1_500),
+            format!("```rust\n{}", "a(1,\"b\");//c\n".repeat(2_000)),
+            format!("```html\n{}", "<a b='c'>".repeat(3_000)),
+            format!("```bash\n{}", "${".repeat(15_000)),
+            format!("```css\n{}", "{a:1}".repeat(6_000)),
         ];
         for input in cases {
             let input: String = input.chars().take(30_000).collect();
