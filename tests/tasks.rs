@@ -163,3 +163,64 @@ async fn seed_bulk_fills_an_empty_database_consistently() {
         "refuses a non-empty database"
     );
 }
+
+#[tokio::test]
+async fn posts_rerender_brings_stored_html_up_to_date() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let bob = app.create_user("bob").await;
+    let q = app
+        .question(&author, "Old posts get today's rendering", "tasks")
+        .await;
+    let a = app.answer(&bob, &q, "Thanks @author, this works").await;
+    // as an older release stored them: no highlighting, no mention link,
+    // an excerpt with the old spacing
+    let old_body = "```rust\nfn main() {}\n```\n\nSee `x` .";
+    nightcoder::db::Sql::new(
+        "UPDATE questions SET body = ?, body_html = ?, excerpt = ? WHERE id = ?",
+    )
+    .push_bind(
+        "",
+        [
+            old_body.into(),
+            "<pre><code class=\"language-rust\">fn main() {}</code></pre>".into(),
+            "fn main() {} See x  .".into(),
+            sea_orm::Value::from(q.id),
+        ],
+    )
+    .execute(&app.ctx.db)
+    .await
+    .unwrap();
+    nightcoder::db::Sql::new("UPDATE answers SET body_html = 'stale' WHERE id = ?")
+        .push_bind("", [sea_orm::Value::from(a.id)])
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    let generation = || async {
+        let row = nightcoder::db::Sql::new("SELECT generation FROM page_cache_generation")
+            .build(app.ctx.db.get_database_backend());
+        let row = sea_orm::ConnectionTrait::query_one_raw(&app.ctx.db, row)
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    };
+    let before = generation().await;
+    run(&app, "posts:rerender", &[]).await.unwrap();
+    let q = app.reload_question(q.id).await;
+    assert!(
+        q.body_html
+            .contains(r#"<span class="hl-k">fn</span> main() {}"#),
+        "{}",
+        q.body_html
+    );
+    assert_eq!(q.excerpt, "fn main() {} See x .");
+    let a = app.reload_answer(a.id).await;
+    assert!(a.body_html.contains(r#"href="/users/"#), "{}", a.body_html);
+    assert!(a.body_html.contains(">@author</a>"), "{}", a.body_html);
+    assert!(generation().await > before, "the page caches hear of it");
+    // a second run finds nothing left to do and changes nothing
+    let html = q.body_html.clone();
+    run(&app, "posts:rerender", &[]).await.unwrap();
+    assert_eq!(app.reload_question(q.id).await.body_html, html);
+}

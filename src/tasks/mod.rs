@@ -5,6 +5,7 @@ pub mod admin;
 pub mod bulk;
 pub mod demo;
 pub mod reputation;
+pub mod rerender;
 pub mod sessions;
 
 pub fn register(tasks: &mut Tasks) {
@@ -14,4 +15,5 @@ pub fn register(tasks: &mut Tasks) {
     tasks.register(bulk::SeedBulk);
     tasks.register(reputation::Verify);
     tasks.register(reputation::Rebuild);
+    tasks.register(rerender::Rerender);
 }

@@ -120,7 +120,7 @@ impl Inner {
         loop {
             tick.tick().await;
             if self.dirty.swap(false, Ordering::SeqCst) {
-                if let Err(err) = bump(&self.db).await {
+                if let Err(err) = publish_write(&self.db).await {
                     // try again next time: the other processes must hear of it
                     self.dirty.store(true, Ordering::SeqCst);
                     tracing::warn!(error = %err, "cannot publish a write to the page caches");
@@ -139,7 +139,12 @@ impl Inner {
     }
 }
 
-async fn bump(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+/// Tells every process's page cache that the pages changed (for writes
+/// made outside a request, like tasks).
+///
+/// # Errors
+/// When the database refuses the update.
+pub async fn publish_write(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     db.execute_unprepared(
         "UPDATE page_cache_generation SET generation = generation + 1 WHERE id = 1",
     )
