@@ -172,6 +172,17 @@ pub fn check_title(field: &str, title: &str, errors: &mut FieldErrors) {
     }
 }
 
+/// The body rendered as it would be saved, when a form's Preview button
+/// (`preview`) was pressed; an unrenderable body previews as nothing, and
+/// saving says why.
+#[must_use]
+pub fn preview_html(pressed: &str, body: &str) -> String {
+    if pressed.is_empty() || body.chars().count() > BODY_MAX || has_forbidden_chars(body, true) {
+        return String::new();
+    }
+    markdown::render(&crate::text::normalize_newlines(body)).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,9 @@ pub struct AnswerParams {
     /// The edit summary (edits only).
     #[serde(default)]
     pub summary: String,
+    /// Set by the Preview button: show the rendered body, save nothing.
+    #[serde(default)]
+    pub preview: String,
 }
 
 /// What a POST to accept did.

@@ -84,39 +84,44 @@ pub struct SitemapRow {
     pub last_activity_at: DateTimeWithTimeZone,
 }
 
+/// One file of the sitemap index: its number and newest activity.
 #[derive(Debug, Clone, FromQueryResult)]
-struct Count {
-    n: i64,
+pub struct SitemapFile {
+    pub n: i64,
+    pub lastmod: DateTimeWithTimeZone,
 }
 
-/// How many questions are public.
+/// The sitemap files that hold public questions. File `n` holds the ids in
+/// `((n-1)·K, n·K]` (K = [`SITEMAP_URLS`]): a question stays in its file as
+/// others come and go, and a file is one range scan of the primary key.
 ///
 /// # Errors
 /// On database errors.
-pub async fn public_questions(db: &impl ConnectionTrait) -> DbResult<u64> {
-    let q = Sql::new("SELECT COUNT(*) AS n FROM questions WHERE deleted_at IS NULL");
-    let n = Count::find_by_statement(q.build(db.get_database_backend()))
-        .one(db)
-        .await?
-        .map_or(0, |c| c.n);
-    Ok(u64::try_from(n).unwrap_or(0))
-}
-
-/// Page `page` (from 1) of the public questions, in id order.
-///
-/// # Errors
-/// On database errors.
-pub async fn sitemap_page(db: &impl ConnectionTrait, page: u64) -> DbResult<Vec<SitemapRow>> {
-    let mut q = Sql::new(
-        "SELECT id, slug, last_activity_at FROM questions WHERE deleted_at IS NULL \
-         ORDER BY id LIMIT ? OFFSET ?",
-    );
-    let offset = page.saturating_sub(1) * SITEMAP_URLS;
+pub async fn sitemap_files(db: &impl ConnectionTrait) -> DbResult<Vec<SitemapFile>> {
+    let mut q = Sql::new("");
     q.push_bind(
-        "",
+        "SELECT (id - 1) / ? + 1 AS n, MAX(last_activity_at) AS lastmod FROM questions \
+         WHERE deleted_at IS NULL GROUP BY 1 ORDER BY 1",
+        [Value::from(SITEMAP_URLS as i64)],
+    );
+    SitemapFile::find_by_statement(q.build(db.get_database_backend()))
+        .all(db)
+        .await
+}
+
+/// The public questions of sitemap file `n` (from 1), in id order.
+///
+/// # Errors
+/// On database errors.
+pub async fn sitemap_page(db: &impl ConnectionTrait, n: u64) -> DbResult<Vec<SitemapRow>> {
+    let first = i64::try_from(n.saturating_sub(1).saturating_mul(SITEMAP_URLS)).unwrap_or(i64::MAX);
+    let mut q = Sql::new("");
+    q.push_bind(
+        "SELECT id, slug, last_activity_at FROM questions WHERE deleted_at IS NULL \
+         AND id > ? AND id <= ? ORDER BY id",
         [
-            Value::from(SITEMAP_URLS as i64),
-            Value::from(i64::try_from(offset).unwrap_or(i64::MAX)),
+            Value::from(first),
+            Value::from(first.saturating_add(SITEMAP_URLS as i64)),
         ],
     );
     SitemapRow::find_by_statement(q.build(db.get_database_backend()))

@@ -47,6 +47,9 @@ pub struct ReviewParams {
     /// The edit summary (edits only).
     #[serde(default)]
     pub summary: String,
+    /// Set by the Preview button: show the rendered body, save nothing.
+    #[serde(default)]
+    pub preview: String,
 }
 
 #[derive(Debug, Clone)]
@@ -186,7 +189,7 @@ impl Model {
             title: self.title.clone(),
             body: self.body.clone(),
             rating: self.rating.to_string(),
-            summary: String::new(),
+            ..Default::default()
         })
     }
 
@@ -356,7 +359,7 @@ impl Model {
             title: revision.title.clone().unwrap_or_default(),
             body: revision.body.clone(),
             rating: revision.rating.unwrap_or(1).to_string(),
-            summary: String::new(),
+            ..Default::default()
         };
         let Ok(valid) = params.validate() else {
             return Ok(None);

@@ -149,6 +149,7 @@ pub fn form(v: &TeraView, page: &Page, f: &ReviewForm<'_>, status: StatusCode) -
             "duplicate_url": f.duplicate,
             "editing_url": f.editing,
             "stars": [5, 4, 3, 2, 1],
+            "preview_html": crate::forms::preview_html(&f.form.preview, &f.form.body),
         }),
     )
 }

@@ -178,7 +178,7 @@ async fn seed_forum(ctx: &AppContext) -> Result<()> {
             title: (*title).into(),
             body: (*body).into(),
             rating: (*rating).into(),
-            summary: String::new(),
+            ..Default::default()
         };
         let valid = params
             .validate()

@@ -76,7 +76,9 @@ pub fn set_site_url(url: &str) {
     let _ = SITE_URL.set(url.trim_end_matches('/').to_string());
 }
 
-fn site_url() -> &'static str {
+/// The forum's public address without a trailing slash.
+#[must_use]
+pub fn site_url() -> &'static str {
     SITE_URL.get().map_or("", String::as_str)
 }
 

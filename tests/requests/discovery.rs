@@ -289,3 +289,167 @@ async fn pages_carry_canonical_links_cards_and_noindex_where_private() {
         Some("noindex")
     );
 }
+
+/// The JSON-LD of a page (the text of its one `application/ld+json` script).
+fn json_ld(html: &str) -> serde_json::Value {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(r#"script[type="application/ld+json"]"#).unwrap();
+    let scripts: Vec<String> = doc.select(&sel).map(|s| s.inner_html()).collect();
+    assert_eq!(scripts.len(), 1, "one JSON-LD block");
+    serde_json::from_str(&scripts[0]).expect("JSON-LD parses")
+}
+
+/// What Google's QAPage guidelines require of an answer.
+fn check_answer(a: &serde_json::Value) {
+    assert_eq!(a["@type"], "Answer");
+    assert!(a["text"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(a["upvoteCount"].is_i64());
+    assert!(a["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://localhost:5150/questions/"));
+    assert!(chrono::DateTime::parse_from_rfc3339(a["dateCreated"].as_str().unwrap()).is_ok());
+    assert_eq!(a["author"]["@type"], "Person");
+}
+
+#[tokio::test]
+async fn question_pages_describe_themselves_as_qa_pages() {
+    let app = TestApp::new().await;
+    let (asker, owner) = app.login_as("asker").await;
+    let q = app
+        .question(&asker, "How do I close a </script> tag in JSON?", "seo")
+        .await;
+    let helper = app.create_user("helper").await;
+    let other = app.create_user("other").await;
+    let good = app
+        .answer(&helper, &q, "Escape it: </script><!-- & friends")
+        .await;
+    app.answer(&other, &q, "Another idea").await;
+    owner.get(&q.url()).await;
+    owner
+        .post(&format!("/answers/{}/accept", good.id), &[])
+        .await;
+
+    let page = app.client().get(&q.url()).await.text();
+    assert!(
+        !page.contains("</script><!--"),
+        "the answer's text cannot end the script element"
+    );
+    let ld = json_ld(&page);
+    assert_eq!(ld["@context"], "https://schema.org");
+    assert_eq!(ld["@type"], "QAPage");
+    let question = &ld["mainEntity"];
+    assert_eq!(question["@type"], "Question");
+    assert_eq!(question["name"], "How do I close a </script> tag in JSON?");
+    assert_eq!(question["answerCount"], 2);
+    assert!(question["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("How do I close"));
+    assert_eq!(question["author"]["name"], "asker");
+    let accepted = &question["acceptedAnswer"];
+    check_answer(accepted);
+    assert!(accepted["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Escape it: </script><!-- & friends"));
+    assert_eq!(
+        accepted["url"],
+        format!("http://localhost:5150{}#answer-{}", q.url(), good.id)
+    );
+    let suggested = question["suggestedAnswer"].as_array().unwrap();
+    assert_eq!(suggested.len(), 1);
+    check_answer(&suggested[0]);
+
+    // a deleted question is no longer described to search engines
+    soft_delete(&app, q.id).await;
+    let moderator = app.create_user_with_role("moderator", "moderator").await;
+    let page = app.login_existing(&moderator).await.get(&q.url()).await;
+    assert_eq!(page.status_code(), 200, "moderators still see it");
+    assert!(!page.text().contains("application/ld+json"));
+}
+
+/// The `<loc>`s of a sitemap document, and its root element's name.
+fn locs(xml: &str) -> (String, Vec<String>) {
+    let doc = roxmltree::Document::parse(xml).expect("well-formed");
+    let root = doc.root_element().tag_name().name().to_string();
+    let locs = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((SITEMAP, "loc")))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect();
+    (root, locs)
+}
+
+#[tokio::test]
+async fn a_hundred_thousand_questions_make_a_sitemap_index_in_constant_queries() {
+    let app = TestApp::new().await;
+    let asker = app.create_user("asker").await;
+    let seed = app
+        .question(
+            &asker,
+            "The question copied a hundred thousand times",
+            "seo",
+        )
+        .await;
+    // copies of the first question, straight in SQL (both databases)
+    app.ctx
+        .db
+        .execute_unprepared(&format!(
+            "INSERT INTO questions (created_at, updated_at, title, slug, body, body_html, excerpt, \
+             score, up_count, down_count, answer_count, last_activity_at, user_id) \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) \
+             SELECT q.created_at, q.updated_at, q.title, q.slug, q.body, q.body_html, q.excerpt, \
+             0, 0, 0, 0, q.last_activity_at, q.user_id FROM n, questions q WHERE q.id = {}",
+            seed.id
+        ))
+        .await
+        .unwrap();
+    soft_delete(&app, 60_000).await;
+    let client = app.client();
+    let res = client.get("/sitemap.xml").await;
+    assert_eq!(res.status_code(), 200);
+    assert_eq!(queries(&res), 1, "the index is one query");
+    let (root, files) = locs(&res.text());
+    assert_eq!(root, "sitemapindex");
+    assert_eq!(
+        files,
+        (1..=3)
+            .map(|n| format!("http://localhost:5150/sitemaps/questions-{n}.xml"))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        roxmltree::Document::parse(&res.text())
+            .unwrap()
+            .descendants()
+            .filter(|n| n.has_tag_name((SITEMAP, "lastmod")))
+            .count(),
+        3,
+        "each file has its lastmod"
+    );
+    let mut questions = 0;
+    for (n, file) in files.iter().enumerate() {
+        let res = client
+            .get(file.trim_start_matches("http://localhost:5150"))
+            .await;
+        assert_eq!(res.status_code(), 200);
+        assert_eq!(queries(&res), 1, "file {} is one query", n + 1);
+        assert!(res
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v.to_str().unwrap().starts_with("application/xml")));
+        let (root, urls) = locs(&res.text());
+        assert_eq!(root, "urlset");
+        assert!(urls.len() <= 50_000, "file {}: {} URLs", n + 1, urls.len());
+        assert!(!urls.iter().any(|u| u.contains("/questions/60000/")));
+        questions += urls.iter().filter(|u| u.contains("/questions/")).count();
+    }
+    assert_eq!(
+        questions, 100_000,
+        "every public question once, the deleted one not"
+    );
+    assert_eq!(
+        client.get("/sitemaps/questions-4.xml").await.status_code(),
+        404
+    );
+}

@@ -1,6 +1,6 @@
 //! Previews: `POST /preview` renders exactly what saving would store, is
-//! for members with a CSRF token only and is rate-limited; the ask form's
-//! Preview button works without JavaScript and keeps what was typed.
+//! for members with a CSRF token only and is rate-limited; every markdown
+//! form's Preview button works without JavaScript and keeps what was typed.
 use serde_json::json;
 
 use crate::support::{
@@ -107,4 +107,88 @@ async fn the_ask_form_previews_without_javascript_and_keeps_the_input() {
     assert!(text(&html, "textarea[name=body]").contains("```rust"));
     let listed = member.get("/questions").await.text();
     assert!(!listed.contains("Why does push move"), "nothing was saved");
+}
+
+/// The form came back with `marker` rendered (highlighted) in its preview
+/// and the draft kept in the textarea.
+fn previewed(res: &axum_test::TestResponse, marker: &str) {
+    assert_eq!(res.status_code(), 200, "the form comes back");
+    let html = res.text();
+    assert_eq!(
+        count(&html, "[data-preview-pane]:not([hidden])"),
+        1,
+        "{html}"
+    );
+    assert!(text(&html, "[data-preview-body]").contains(marker));
+    assert!(
+        html.contains(r#"<span class="hl-k">let</span>"#),
+        "the preview is highlighted like the saved post"
+    );
+    assert!(text(&html, "textarea[name=body]").contains(marker));
+}
+
+#[tokio::test]
+async fn answer_and_review_forms_preview_without_javascript() {
+    let app = TestApp::new().await;
+    let asker = app.create_user("asker").await;
+    let q = app
+        .question(&asker, "A question to answer with a preview", "rust")
+        .await;
+    let (helper, member) = app.login_as("helper").await;
+    member.get(&q.url()).await;
+    let draft = "Try this draft answer first:\n\n```rust\nlet moved = v;\n```";
+    let res = member
+        .post(
+            &format!("/questions/{}/answers", q.id),
+            &[("body", draft), ("preview", "1")],
+        )
+        .await;
+    previewed(&res, "draft answer");
+    assert_eq!(
+        app.reload_question(q.id).await.answer_count,
+        0,
+        "nothing saved"
+    );
+
+    let answer = app
+        .answer(&helper, &q, "An answer to edit with a preview")
+        .await;
+    member.get(&format!("/answers/{}/edit", answer.id)).await;
+    let res = member
+        .post(
+            &format!("/answers/{}/edit", answer.id),
+            &[
+                ("body", &draft.replace("draft", "edited")),
+                ("summary", ""),
+                ("preview", "1"),
+            ],
+        )
+        .await;
+    previewed(&res, "edited answer");
+    assert!(app
+        .reload_answer(answer.id)
+        .await
+        .body
+        .contains("An answer to edit"));
+
+    member.get("/reviews/new").await;
+    let review = "A draft review of the course:\n\n```rust\nlet course = 1;\n```";
+    let fields = [
+        ("course", "Rust in Action"),
+        ("title", "Worth the time"),
+        ("rating", "4"),
+        ("body", review),
+        ("preview", "1"),
+    ];
+    let res = member.post("/reviews", &fields).await;
+    previewed(&res, "draft review");
+    assert_eq!(
+        attr(&res.text(), "input[name=title]", "value").as_deref(),
+        Some("Worth the time")
+    );
+    assert!(!member
+        .get("/reviews")
+        .await
+        .text()
+        .contains("Worth the time"));
 }

@@ -4,7 +4,7 @@ use loco_rs::prelude::*;
 
 use super::questions::render_page;
 use crate::{
-    forms::{check_body, FieldErrors},
+    forms::{check_body, preview_html, FieldErrors},
     forum::{
         answers::{self, AcceptOutcome, AnswerParams},
         questions, Error,
@@ -35,9 +35,15 @@ async fn create(
     };
     let body = normalize_newlines(&form.body);
     let mut errors = FieldErrors::new();
+    if !form.preview.is_empty() {
+        // the Preview button: the page comes back with the draft rendered
+        let draft = (body.as_str(), &errors, preview_html(&form.preview, &body));
+        return render_page(&v, &page, &ctx, &question, draft, StatusCode::OK, false).await;
+    }
     let Some(html) = check_body("body", &body, &mut errors) else {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return render_page(&v, &page, &ctx, &question, (&body, &errors), status, false).await;
+        let draft = (body.as_str(), &errors, String::new());
+        return render_page(&v, &page, &ctx, &question, draft, status, false).await;
     };
     let limits = &Settings::get(&ctx).limits;
     limits::post(&ctx.db, limits, PostKind::Answer, me.actor().poster())

@@ -1,5 +1,7 @@
 //! `/robots.txt`, `/sitemap.xml` (an index of `/sitemaps/questions-N.xml`
-//! once there are more than 50,000 questions) and the Atom feeds.
+//! once the questions need more than one file) and the Atom feeds.
+use std::fmt::Write as _;
+
 use axum::{
     debug_handler,
     http::{header, HeaderValue},
@@ -8,7 +10,7 @@ use loco_rs::prelude::*;
 
 use crate::{
     forum::{
-        discovery::{self, AtomEntry, FeedRow, SITEMAP_URLS},
+        discovery::{self, AtomEntry, FeedRow},
         questions, tags,
     },
     i18n::{t, t_args, Lang},
@@ -46,25 +48,30 @@ async fn robots(State(ctx): State<AppContext>) -> Result<Response> {
     Ok(typed(body, "text/plain; charset=utf-8"))
 }
 
+const XML: &str = "application/xml; charset=utf-8";
+const W3C_DATE: &str = "%Y-%m-%dT%H:%M:%S%:z";
+
 #[debug_handler]
 async fn sitemap(State(ctx): State<AppContext>) -> Result<Response> {
-    let total = discovery::public_questions(&ctx.db).await?;
-    if total > SITEMAP_URLS {
-        let files = total.div_ceil(SITEMAP_URLS);
-        let mut xml = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-             <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-        );
-        for n in 1..=files {
-            xml.push_str(&format!(
-                "<sitemap><loc>{}</loc></sitemap>\n",
-                discovery::xml_escape(&absolute(&ctx, &format!("/sitemaps/questions-{n}.xml")))
-            ));
-        }
-        xml.push_str("</sitemapindex>\n");
-        return Ok(typed(xml, "application/xml; charset=utf-8"));
+    let files = discovery::sitemap_files(&ctx.db).await?;
+    if files.iter().all(|f| f.n == 1) {
+        return urlset(&ctx, 1).await;
     }
-    urlset(&ctx, 1, true).await
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for f in files {
+        let loc = absolute(&ctx, &format!("/sitemaps/questions-{}.xml", f.n));
+        let _ = writeln!(
+            xml,
+            "<sitemap><loc>{}</loc><lastmod>{}</lastmod></sitemap>",
+            discovery::xml_escape(&loc),
+            f.lastmod.format(W3C_DATE)
+        );
+    }
+    xml.push_str("</sitemapindex>\n");
+    Ok(typed(xml, XML))
 }
 
 #[debug_handler]
@@ -75,36 +82,55 @@ async fn sitemap_file(State(ctx): State<AppContext>, Path(file): Path<String>) -
         .and_then(|n| n.parse::<u64>().ok())
         .filter(|n| (1..=100_000).contains(n))
         .ok_or_else(AppError::not_found)?;
-    urlset(&ctx, n, n == 1).await
+    urlset(&ctx, n).await
 }
 
-async fn urlset(ctx: &AppContext, page: u64, with_lists: bool) -> Result<Response> {
-    let rows = discovery::sitemap_page(&ctx.db, page).await?;
-    if rows.is_empty() && page > 1 {
+/// Rows written per chunk of a streamed sitemap.
+const CHUNK_ROWS: usize = 1_000;
+
+/// One sitemap file, written to the client in chunks as it goes out, so a
+/// 50,000-URL file never sits in memory as one string. The first file also
+/// names the lists.
+async fn urlset(ctx: &AppContext, n: u64) -> Result<Response> {
+    let rows = discovery::sitemap_page(&ctx.db, n).await?;
+    if rows.is_empty() && n > 1 {
         return Err(AppError::not_found());
     }
-    let mut xml = String::with_capacity(200 + rows.len() * 120);
-    xml.push_str(
+    let base = Settings::get(ctx)
+        .public_url
+        .trim_end_matches('/')
+        .to_string();
+    let mut head = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    if with_lists {
+    if n == 1 {
         for path in discovery::LIST_PAGES {
-            xml.push_str(&format!(
-                "<url><loc>{}</loc></url>\n",
-                discovery::xml_escape(&absolute(ctx, path))
-            ));
+            let loc = discovery::xml_escape(&format!("{base}{path}"));
+            let _ = writeln!(head, "<url><loc>{loc}</loc></url>");
         }
     }
-    for r in rows {
-        xml.push_str(&format!(
-            "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
-            discovery::xml_escape(&absolute(ctx, &format!("/questions/{}/{}", r.id, r.slug))),
-            r.last_activity_at.format("%Y-%m-%dT%H:%M:%S%:z"),
-        ));
-    }
-    xml.push_str("</urlset>\n");
-    Ok(typed(xml, "application/xml; charset=utf-8"))
+    let mut rows = rows.into_iter().peekable();
+    let body = std::iter::once(head)
+        .chain(std::iter::from_fn(move || {
+            rows.peek()?;
+            let mut chunk = String::with_capacity(CHUNK_ROWS * 120);
+            for r in rows.by_ref().take(CHUNK_ROWS) {
+                let loc = discovery::xml_escape(&format!("{base}/questions/{}/{}", r.id, r.slug));
+                let _ = writeln!(
+                    chunk,
+                    "<url><loc>{loc}</loc><lastmod>{}</lastmod></url>",
+                    r.last_activity_at.format(W3C_DATE)
+                );
+            }
+            Some(chunk)
+        }))
+        .chain(std::iter::once("</urlset>\n".to_string()))
+        .map(|s| Ok::<_, std::convert::Infallible>(bytes::Bytes::from(s)));
+    let mut res = axum::body::Body::from_stream(futures_util::stream::iter(body)).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(XML));
+    Ok(res)
 }
 
 fn entries<'a>(ctx: &AppContext, rows: &'a [FeedRow], answers: bool) -> Vec<AtomEntry<'a>> {

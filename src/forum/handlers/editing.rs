@@ -195,6 +195,7 @@ async fn edit_answer(
             summary: "",
             errors: &FieldErrors::new(),
             mode: mode(right),
+            preview_html: String::new(),
         },
         StatusCode::OK,
     )
@@ -213,9 +214,20 @@ async fn update_answer(
     let body = normalize_newlines(&form.body);
     let summary = form.summary.trim();
     let mut errors = FieldErrors::new();
-    let html = check_body("body", &body, &mut errors);
+    let previewing = !form.preview.is_empty();
+    let html = if previewing {
+        None
+    } else {
+        check_body("body", &body, &mut errors)
+    };
     check_summary(summary, &mut errors);
     let (Some(html), true) = (html, errors.is_empty()) else {
+        // refused, or the Preview button: the form comes back
+        let status = if previewing {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
         return views::answer_form(
             &v,
             &page,
@@ -226,8 +238,9 @@ async fn update_answer(
                 summary,
                 errors: &errors,
                 mode: mode(right),
+                preview_html: crate::forms::preview_html(&form.preview, &body),
             },
-            StatusCode::UNPROCESSABLE_ENTITY,
+            status,
         );
     };
     let limits = &Settings::get(&ctx).limits;

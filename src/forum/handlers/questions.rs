@@ -194,7 +194,7 @@ pub async fn render_page(
     page: &Page,
     ctx: &AppContext,
     question: &questions::Model,
-    (answer_form, errors): (&str, &FieldErrors),
+    draft: (&str, &FieldErrors, String),
     status: StatusCode,
     all_comments: bool,
 ) -> Result<Response> {
@@ -207,7 +207,7 @@ pub async fn render_page(
         page,
         question,
         &data,
-        (answer_form, errors),
+        draft,
         status,
         votes.rules().settings(),
     )
@@ -251,7 +251,7 @@ async fn show_page(
         page,
         ctx,
         &question,
-        ("", &FieldErrors::new()),
+        ("", &FieldErrors::new(), String::new()),
         StatusCode::OK,
         all_comments,
     )

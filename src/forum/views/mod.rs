@@ -7,6 +7,7 @@ use serde::Serialize;
 mod comments;
 mod review;
 mod show;
+mod structured;
 
 pub use comments::comment_form;
 pub use review::review_queue;
@@ -133,18 +134,6 @@ fn near_items(list: &[Near]) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// The body rendered as it would be saved, when the Preview button was
-/// pressed (an unrenderable body previews as nothing; saving says why).
-fn preview(pressed: &str, body: &str) -> String {
-    if pressed.is_empty()
-        || body.chars().count() > crate::forms::BODY_MAX
-        || crate::text::has_forbidden_chars(body, true)
-    {
-        return String::new();
-    }
-    crate::markdown::render(&crate::text::normalize_newlines(body)).unwrap_or_default()
-}
-
 /// # Errors
 /// When the template fails to render.
 pub fn form(v: &TeraView, page: &Page, f: &QuestionForm, status: StatusCode) -> Result<Response> {
@@ -160,7 +149,7 @@ pub fn form(v: &TeraView, page: &Page, f: &QuestionForm, status: StatusCode) -> 
             "mode": f.mode,
             "similar": f.similar.map(near_items).unwrap_or_default(),
             "similar_checked": f.similar.is_some(),
-            "preview_html": preview(&f.form.preview, &f.form.body),
+            "preview_html": crate::forms::preview_html(&f.form.preview, &f.form.body),
         }),
     )
 }
@@ -226,6 +215,8 @@ pub struct AnswerForm<'a> {
     pub summary: &'a str,
     pub errors: &'a FieldErrors,
     pub mode: FormMode,
+    /// The draft rendered, after the Preview button.
+    pub preview_html: String,
 }
 
 /// # Errors
@@ -246,6 +237,7 @@ pub fn answer_form(
             "form": { "body": f.body, "summary": f.summary },
             "errors": f.errors.translate(page.lang()),
             "mode": f.mode,
+            "preview_html": f.preview_html,
         }),
     )
 }

@@ -241,7 +241,7 @@ pub fn show(
     page: &Page,
     q: &questions::Model,
     data: &PageData,
-    (answer_form, errors): (&str, &FieldErrors),
+    (answer_form, errors, preview_html): (&str, &FieldErrors, String),
     status: StatusCode,
     rules: &ReputationSettings,
 ) -> Result<Response> {
@@ -266,6 +266,13 @@ pub fn show(
             view
         })
         .collect();
+    // for search engines, which come anonymous: members' pages skip the
+    // work; a deleted question is not for them either (it is noindex)
+    let structured = if q.is_deleted() || viewer.is_some() {
+        String::new()
+    } else {
+        super::structured::qa_page_jsonld(&question, &answers)
+    };
     let (linked, related): (Vec<_>, Vec<_>) = data.near.iter().partition(|n| n.linked);
     let near = |list: Vec<&questions::Near>| -> Vec<serde_json::Value> {
         list.iter()
@@ -286,7 +293,8 @@ pub fn show(
         data!({
             "question": question,
             "answers": answers,
-            "answer_form": { "body": answer_form },
+            "qa_page_jsonld": structured,
+            "answer_form": { "body": answer_form, "preview_html": preview_html },
             "errors": errors.translate(page.lang()),
             "linked": near(linked),
             "related": near(related),

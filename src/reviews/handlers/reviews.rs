@@ -118,6 +118,16 @@ async fn create(
     State(ctx): State<AppContext>,
     Form(params): Form<ReviewParams>,
 ) -> Result<Response> {
+    if !params.preview.is_empty() {
+        return form(
+            &v,
+            &page,
+            ("/reviews", None),
+            &params,
+            &FieldErrors::new(),
+            None,
+        );
+    }
     let valid = match params.validate() {
         Ok(valid) => valid,
         Err(errors) => return form(&v, &page, ("/reviews", None), &params, &errors, None),
@@ -222,6 +232,10 @@ async fn update(
 ) -> Result<Response> {
     let review = editable(&ctx, &me, id).await?;
     let (action, url) = (format!("{}/edit", review.url()), review.url());
+    if !params.preview.is_empty() {
+        let errors = FieldErrors::new();
+        return form(&v, &page, (&action, Some(&url)), &params, &errors, None);
+    }
     let valid = match params.validate() {
         Ok(valid) => valid,
         Err(errors) => return form(&v, &page, (&action, Some(&url)), &params, &errors, None),
