@@ -4,6 +4,8 @@
 //! extensions; the extractors below only read them. Whether a session still
 //! counts is decided by `users::sessions` (one place); a session that no
 //! longer counts is deleted here.
+use std::sync::Arc;
+
 use axum::{
     extract::{FromRequestParts, Request, State},
     http::{header, request::Parts, Method, StatusCode},
@@ -108,7 +110,7 @@ pub async fn resolve_lang(mut req: Request, next: Next) -> Response {
 /// Layer: resolves the user once per request. The viewer also travels
 /// back on the response, for the error-page layer outside this one.
 pub async fn resolve(
-    State(ctx): State<AppContext>,
+    State(ctx): State<Arc<AppContext>>,
     session: Session,
     mut req: Request,
     next: Next,

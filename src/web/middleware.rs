@@ -90,7 +90,9 @@ pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
         .with_expiry(Expiry::OnInactivity(time::Duration::days(
             settings.session.idle_days,
         )));
-    let auth_ctx = ctx.clone();
+    // behind an Arc: every layer outside clones its inner stack per
+    // request, and a bare AppContext clone copies loco's whole Config
+    let auth_ctx = Arc::new(ctx.clone());
     let expose = settings.expose_query_count;
     let outage = OutageState::default();
     let pages = page_cache::PageCache::new(&settings.page_cache, ctx.db.clone());
