@@ -1,7 +1,8 @@
 //! SQLite connections, each set up alike, with a stable query planner.
 //!
 //! loco runs its `PRAGMA`s once, on whichever connection the pool hands
-//! out; here every connection gets them. And each connection turns on the
+//! out; here every connection gets them (a config's own `run_on_start`
+//! still runs once, as loco documents it). And each connection turns on the
 //! query planner stability guarantee (QPSG): without it SQLite marks a
 //! statement whose plan might depend on a bound value (`LIMIT ?`, which
 //! every `find().one()` binds) as expired whenever a new value is bound,
@@ -11,10 +12,10 @@ use std::time::Duration;
 
 use sea_orm::{
     sqlx::{self, sqlite::SqliteConnection, Executor},
-    ConnectOptions, Database, DatabaseConnection, DbErr,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr,
 };
 
-/// loco's own defaults, used when the config names none.
+/// loco's own defaults, on every connection.
 const PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
     PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 134217728; \
     PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = 2000; PRAGMA busy_timeout = 5000;";
@@ -56,22 +57,20 @@ pub async fn connect(config: &loco_rs::config::Database) -> Result<DatabaseConne
     if let Some(acquire) = config.acquire_timeout {
         opt.acquire_timeout(Duration::from_millis(acquire));
     }
-    let pragmas = config
-        .run_on_start
-        .clone()
-        .unwrap_or_else(|| PRAGMAS.to_string());
-    opt.map_sqlx_sqlite_pool_opts(move |pool| {
-        let pragmas = pragmas.clone();
-        pool.after_connect(move |conn, _| {
-            let pragmas = pragmas.clone();
+    opt.map_sqlx_sqlite_pool_opts(|pool| {
+        pool.after_connect(|conn, _| {
             Box::pin(async move {
                 stable_plans(conn).await?;
-                // the operator's own config, not user input
-                conn.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas)))
-                    .await?;
+                conn.execute(sqlx::raw_sql(PRAGMAS)).await?;
                 Ok(())
             })
         })
     });
-    Database::connect(opt).await
+    let db = Database::connect(opt).await?;
+    if let Some(sql) = &config.run_on_start {
+        // the operator's own config, not user input; it may hold any SQL,
+        // so it runs once, as loco runs it, after the built-in pragmas
+        db.execute_unprepared(sql).await?;
+    }
+    Ok(db)
 }

@@ -51,6 +51,20 @@ impl Mentions {
         ids
     }
 
+    /// The known accounts among `names` (a post's own candidates), so one
+    /// lookup can serve many posts without linking more than each named.
+    #[must_use]
+    pub fn only(&self, names: &[String]) -> Self {
+        let known = names
+            .iter()
+            .filter_map(|n| {
+                let key = n.to_lowercase();
+                self.known.get(&key).map(|v| (key, v.clone()))
+            })
+            .collect();
+        Self { known }
+    }
+
     fn get(&self, name: &str) -> Option<&str> {
         self.known
             .get(&name.to_lowercase())
@@ -138,6 +152,17 @@ mod tests {
     use pulldown_cmark::Parser;
 
     use super::*;
+
+    #[test]
+    fn only_keeps_the_names_a_post_itself_mentions() {
+        let mut batch = Mentions::none();
+        batch.add(1, "Alice");
+        batch.add(2, "bob");
+        let own = batch.only(&["alice".to_string(), "nobody".to_string()]);
+        assert_eq!(own.ids(), vec![1]);
+        assert_eq!(own.get("ALICE"), Some("Alice"));
+        assert!(own.get("bob").is_none());
+    }
 
     #[test]
     fn mentions_are_found_outside_code_links_and_addresses() {

@@ -44,7 +44,7 @@ const TABLES: [(&str, Table); 4] = [
         "questions",
         Table {
             select: "SELECT id, body, body_html, excerpt FROM questions WHERE id > ? ORDER BY id LIMIT ?",
-            update: "UPDATE questions SET body_html = ?, excerpt = ? WHERE id = ?",
+            update: "UPDATE questions SET body_html = ?, excerpt = ? WHERE id = ? AND body = ?",
             form: Form::WithExcerpt,
         },
     ),
@@ -52,7 +52,7 @@ const TABLES: [(&str, Table); 4] = [
         "answers",
         Table {
             select: "SELECT id, body, body_html, '' AS excerpt FROM answers WHERE id > ? ORDER BY id LIMIT ?",
-            update: "UPDATE answers SET body_html = ? WHERE id = ?",
+            update: "UPDATE answers SET body_html = ? WHERE id = ? AND body = ?",
             form: Form::WithMentions,
         },
     ),
@@ -60,7 +60,7 @@ const TABLES: [(&str, Table); 4] = [
         "reviews",
         Table {
             select: "SELECT id, body, body_html, excerpt FROM reviews WHERE id > ? ORDER BY id LIMIT ?",
-            update: "UPDATE reviews SET body_html = ?, excerpt = ? WHERE id = ?",
+            update: "UPDATE reviews SET body_html = ?, excerpt = ? WHERE id = ? AND body = ?",
             form: Form::WithExcerpt,
         },
     ),
@@ -68,7 +68,7 @@ const TABLES: [(&str, Table); 4] = [
         "comments",
         Table {
             select: "SELECT id, body, body_html, '' AS excerpt FROM comments WHERE id > ? ORDER BY id LIMIT ?",
-            update: "UPDATE comments SET body_html = ? WHERE id = ?",
+            update: "UPDATE comments SET body_html = ? WHERE id = ? AND body = ?",
             form: Form::Inline,
         },
     ),
@@ -123,22 +123,20 @@ async fn rerender(db: &DatabaseConnection, table: &Table) -> Result<(usize, usiz
         };
         after = last.id;
         read += rows.len();
-        let mentions = if table.form == Form::WithExcerpt {
-            Mentions::none()
-        } else {
-            let names: Vec<String> = rows
-                .iter()
-                .flat_map(|r| match table.form {
-                    Form::Inline => markdown::inline_mention_candidates(&r.body),
-                    _ => markdown::mention_candidates(&r.body),
-                })
-                .collect();
-            users::Model::mentioned(db, &names).await?
-        };
+        // each post's own candidates (as when it was saved), one lookup
+        let candidates: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| match table.form {
+                Form::WithExcerpt => Vec::new(),
+                Form::Inline => markdown::inline_mention_candidates(&r.body),
+                Form::WithMentions => markdown::mention_candidates(&r.body),
+            })
+            .collect();
+        let known = users::Model::mentioned(db, &candidates.concat()).await?;
         let txn = db.begin().await?;
-        for row in &rows {
+        for (row, names) in rows.iter().zip(&candidates) {
             // a body the rules now refuse keeps the HTML it was saved with
-            let Some((html, text)) = render(table.form, &row.body, &mentions) else {
+            let Some((html, text)) = render(table.form, &row.body, &known.only(names)) else {
                 continue;
             };
             if html == row.html && text == row.excerpt {
@@ -148,7 +146,10 @@ async fn rerender(db: &DatabaseConnection, table: &Table) -> Result<(usize, usiz
             if table.form == Form::WithExcerpt {
                 values.push(text.into());
             }
+            // a post edited meanwhile keeps its fresh HTML: the UPDATE
+            // matches only the body that was rendered
             values.push(row.id.into());
+            values.push(row.body.clone().into());
             let mut sql = Sql::new("");
             sql.push_bind(table.update, values);
             txn.execute_raw(sql.build(txn.get_database_backend()))

@@ -452,4 +452,17 @@ async fn a_hundred_thousand_questions_make_a_sitemap_index_in_constant_queries()
         client.get("/sitemaps/questions-4.xml").await.status_code(),
         404
     );
+
+    // with every question of the first file gone, the index still names it:
+    // it carries the lists
+    app.ctx
+        .db
+        .execute_unprepared("UPDATE questions SET deleted_at = created_at WHERE id <= 49990")
+        .await
+        .unwrap();
+    let (_, files) = locs(&client.get("/sitemap.xml").await.text());
+    assert_eq!(files.len(), 3);
+    assert!(files[0].ends_with("/sitemaps/questions-1.xml"));
+    let (_, urls) = locs(&client.get("/sitemaps/questions-1.xml").await.text());
+    assert_eq!(urls.len(), 5, "the lists only: {urls:?}");
 }

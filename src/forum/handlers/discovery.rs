@@ -61,6 +61,15 @@ async fn sitemap(State(ctx): State<AppContext>) -> Result<Response> {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
+    if files.first().is_some_and(|f| f.n != 1) {
+        // file 1 also names the lists, even when its questions are all gone
+        let loc = absolute(&ctx, "/sitemaps/questions-1.xml");
+        let _ = writeln!(
+            xml,
+            "<sitemap><loc>{}</loc></sitemap>",
+            discovery::xml_escape(&loc)
+        );
+    }
     for f in files {
         let loc = absolute(&ctx, &format!("/sitemaps/questions-{}.xml", f.n));
         let _ = writeln!(
