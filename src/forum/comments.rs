@@ -64,6 +64,9 @@ impl Parent {
 pub struct CommentParams {
     #[serde(default)]
     pub body: String,
+    /// Set by the Preview button: show the rendered comment, save nothing.
+    #[serde(default)]
+    pub preview: String,
 }
 
 impl CommentParams {
@@ -91,6 +94,17 @@ impl CommentParams {
         } else {
             Err(errors)
         }
+    }
+
+    /// The comment rendered as it would be saved, when the Preview button
+    /// was pressed and the body is acceptable (mentions are linked on save).
+    #[must_use]
+    pub fn preview_html(&self) -> Option<String> {
+        if self.preview.is_empty() {
+            return None;
+        }
+        let body = self.validate().ok()?;
+        Some(markdown::render_inline(&body, &markdown::Mentions::none()))
     }
 }
 

@@ -192,3 +192,43 @@ async fn answer_and_review_forms_preview_without_javascript() {
         .text()
         .contains("Worth the time"));
 }
+
+#[tokio::test]
+async fn comment_forms_preview_without_javascript() {
+    let app = TestApp::new().await;
+    let (asker, member) = app.login_as("asker").await;
+    let q = app
+        .question(&asker, "A question to comment on with a preview", "rust")
+        .await;
+    member.get(&q.url()).await;
+    let page = member.get(&q.url()).await.text();
+    assert!(
+        count(&page, ".comment-form button[name=preview]") >= 1,
+        "the inline comment form has a Preview button"
+    );
+    let draft = "Does `Rc::clone` copy the **value** here?";
+    let res = member
+        .post(
+            &format!("/questions/{}/comments", q.id),
+            &[("body", draft), ("preview", "1")],
+        )
+        .await;
+    assert_eq!(res.status_code(), 200, "the form comes back");
+    let html = res.text();
+    let shown = text(&html, "[data-comment-preview] .md-body");
+    assert!(shown.contains("Rc::clone"), "{html}");
+    assert!(html.contains("<code>Rc::clone</code>") && html.contains("<strong>value</strong>"));
+    assert!(text(&html, "textarea[name=body]").contains("`Rc::clone`"));
+    let page = member.get(&q.url()).await.text();
+    assert!(!page.contains("Rc::clone"), "nothing was saved");
+
+    // a body that could not be saved says why instead of previewing
+    let res = member
+        .post(
+            &format!("/questions/{}/comments", q.id),
+            &[("body", "short"), ("preview", "1")],
+        )
+        .await;
+    assert_eq!(res.status_code(), 422);
+    assert_eq!(count(&res.text(), "[data-comment-preview]"), 0);
+}

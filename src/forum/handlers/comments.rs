@@ -39,6 +39,10 @@ async fn create(
     form: &CommentParams,
 ) -> Result<Response> {
     let json = wants_json_headers(headers);
+    if let Some(preview) = form.preview_html().filter(|_| !json) {
+        let (action, none) = (new_action(parent), FieldErrors::new());
+        return views::comment_form(v, page, &action, &form.body, &none, None, &preview);
+    }
     let body = match form.validate() {
         Ok(body) => body,
         Err(errors) if json => {
@@ -50,7 +54,7 @@ async fn create(
         }
         Err(errors) => {
             let action = new_action(parent);
-            return views::comment_form(v, page, &action, &form.body, &errors, None);
+            return views::comment_form(v, page, &action, &form.body, &errors, None, "");
         }
     };
     let limits = &Settings::get(ctx).limits;
@@ -136,6 +140,7 @@ async fn edit(
         &found.body,
         &FieldErrors::new(),
         Some(&back),
+        "",
     )
 }
 
@@ -149,12 +154,15 @@ async fn update(
     Form(form): Form<CommentParams>,
 ) -> Result<Response> {
     let found = editable(&ctx, &me, id).await?;
+    let (action, back) = (format!("/comments/{id}/edit"), found.url());
+    if let Some(preview) = form.preview_html() {
+        let none = FieldErrors::new();
+        return views::comment_form(&v, &page, &action, &form.body, &none, Some(&back), &preview);
+    }
     let body = match form.validate() {
         Ok(body) => body,
         Err(errors) => {
-            let action = format!("/comments/{id}/edit");
-            let back = found.url();
-            return views::comment_form(&v, &page, &action, &form.body, &errors, Some(&back));
+            return views::comment_form(&v, &page, &action, &form.body, &errors, Some(&back), "");
         }
     };
     let url = comments::edit(&ctx.db, me.actor(), id, &body).await?;

@@ -131,6 +131,7 @@ pub fn comment_form(
     body: &str,
     errors: &FieldErrors,
     back: Option<&str>,
+    preview_html: &str,
 ) -> Result<Response> {
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -148,6 +149,7 @@ pub fn comment_form(
             "back": back,
             "editing": back.is_some(),
             "help_key": INLINE_HELP,
+            "preview_html": preview_html,
         }),
     )
 }
