@@ -640,11 +640,27 @@ impl Lang {
     }
 }
 
-struct Out(String);
+/// The HTML written so far, and where the source's plain text not yet
+/// written starts.
+struct Out(String, usize);
 
 impl Out {
     fn with_capacity(n: usize) -> Self {
-        Self(String::with_capacity(n))
+        Self(String::with_capacity(n), 0)
+    }
+
+    /// Writes the plain text before `start`, then `src[start..end]` as a
+    /// `kind` token; returns `end`, where scanning goes on.
+    fn span(&mut self, src: &str, kind: Kind, start: usize, end: usize) -> usize {
+        self.text(&src[self.1..start]);
+        self.token(kind, &src[start..end]);
+        self.1 = end;
+        end
+    }
+
+    /// Writes the plain text left at the end.
+    fn finish(&mut self, src: &str) {
+        self.text(&src[self.1..]);
     }
 
     fn text(&mut self, s: &str) {
@@ -819,7 +835,6 @@ fn step(spec: &Spec, src: &str, i: usize, braces: usize) -> Step {
 
 fn scan(spec: &Spec, src: &str, out: &mut Out) {
     let code = src.as_bytes();
-    let mut plain = 0;
     let mut i = 0;
     // CSS: a word followed by ':' is a property only inside braces
     let mut braces = 0usize;
@@ -829,32 +844,32 @@ fn scan(spec: &Spec, src: &str, out: &mut Out) {
             b'}' => braces = braces.saturating_sub(1),
             _ => {}
         }
-        match step(spec, src, i, braces) {
-            Step::Token(kind, end) => {
-                out.text(&src[plain..i]);
-                out.token(kind, &src[i..end]);
-                plain = end;
-                i = end;
-            }
-            Step::Skip(end) => i = end,
-        }
+        i = match step(spec, src, i, braces) {
+            Step::Token(kind, end) => out.span(src, kind, i, end),
+            Step::Skip(end) => end,
+        };
     }
-    out.text(&src[plain..]);
+    out.finish(src);
 }
 
 /// HTML and XML: tags as keywords, attribute names as keys, values as
 /// strings, comments as comments.
+/// End of a tag or attribute name starting at `from`.
+fn name_end(code: &[u8], from: usize) -> usize {
+    let mut end = from;
+    while end < code.len() && (is_word(code[end], true) || code[end] == b':') {
+        end += 1;
+    }
+    end
+}
+
 fn scan_markup(src: &str, out: &mut Out) {
     let code = src.as_bytes();
-    let mut plain = 0;
     let mut i = 0;
     while i < code.len() {
         if code[i..].starts_with(b"<!--") {
             let end = find(code, i + 4, "-->").map_or(code.len(), |e| e + 3);
-            out.text(&src[plain..i]);
-            out.token(Kind::Comment, &src[i..end]);
-            i = end;
-            plain = end;
+            i = out.span(src, Kind::Comment, i, end);
             continue;
         }
         let name_at = i + 1 + usize::from(code.get(i + 1) == Some(&b'/'));
@@ -862,39 +877,22 @@ fn scan_markup(src: &str, out: &mut Out) {
             i += 1;
             continue;
         }
-        out.text(&src[plain..name_at]);
-        let mut end = name_at;
-        while end < code.len() && (is_word(code[end], true) || code[end] == b':') {
-            end += 1;
-        }
-        out.token(Kind::Keyword, &src[name_at..end]);
-        i = end;
-        plain = end;
+        i = out.span(src, Kind::Keyword, name_at, name_end(code, name_at));
         // attributes up to the tag's end
         while i < code.len() && code[i] != b'>' && code[i] != b'<' {
             let b = code[i];
             if b == b'"' || b == b'\'' {
                 let end = find(code, i + 1, if b == b'"' { "\"" } else { "'" })
                     .map_or(code.len(), |e| e + 1);
-                out.text(&src[plain..i]);
-                out.token(Kind::Str, &src[i..end]);
-                i = end;
-                plain = end;
+                i = out.span(src, Kind::Str, i, end);
             } else if b.is_ascii_alphabetic() && !is_word(code[i - 1], true) {
-                let mut end = i + 1;
-                while end < code.len() && (is_word(code[end], true) || code[end] == b':') {
-                    end += 1;
-                }
-                out.text(&src[plain..i]);
-                out.token(Kind::Key, &src[i..end]);
-                i = end;
-                plain = end;
+                i = out.span(src, Kind::Key, i, name_end(code, i));
             } else {
                 i += 1;
             }
         }
     }
-    out.text(&src[plain..]);
+    out.finish(src);
 }
 
 /// The events with every fenced block in a known language replaced by its

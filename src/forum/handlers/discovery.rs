@@ -22,10 +22,7 @@ use crate::{
 };
 
 fn absolute(ctx: &AppContext, path: &str) -> String {
-    format!(
-        "{}{path}",
-        Settings::get(ctx).public_url.trim_end_matches('/')
-    )
+    Settings::get(ctx).absolute_url(path)
 }
 
 fn typed(body: String, content_type: &'static str) -> Response {
@@ -105,17 +102,14 @@ async fn urlset(ctx: &AppContext, n: u64) -> Result<Response> {
     if rows.is_empty() && n > 1 {
         return Err(AppError::not_found());
     }
-    let base = Settings::get(ctx)
-        .public_url
-        .trim_end_matches('/')
-        .to_string();
+    let settings = Settings::get(ctx);
     let mut head = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     if n == 1 {
         for path in discovery::LIST_PAGES {
-            let loc = discovery::xml_escape(&format!("{base}{path}"));
+            let loc = discovery::xml_escape(&settings.absolute_url(path));
             let _ = writeln!(head, "<url><loc>{loc}</loc></url>");
         }
     }
@@ -125,7 +119,9 @@ async fn urlset(ctx: &AppContext, n: u64) -> Result<Response> {
             rows.peek()?;
             let mut chunk = String::with_capacity(CHUNK_ROWS * 120);
             for r in rows.by_ref().take(CHUNK_ROWS) {
-                let loc = discovery::xml_escape(&format!("{base}/questions/{}/{}", r.id, r.slug));
+                let loc = discovery::xml_escape(
+                    &settings.absolute_url(&format!("/questions/{}/{}", r.id, r.slug)),
+                );
                 let _ = writeln!(
                     chunk,
                     "<url><loc>{loc}</loc><lastmod>{}</lastmod></url>",
