@@ -1,5 +1,6 @@
--- wrk script: logged-in voters POST votes on random questions (JSON path).
--- .ci/bench/votes.py prepares the sessions and writes sessions.lua beside it.
+-- wrk script: signed-in voters POST votes on random questions (JSON path).
+-- .ci/bench/votes.py signs the voters in and writes their sessions to
+-- NC_SESSIONS; every request takes the next voter of its thread's share.
 local sessions = dofile(os.getenv("NC_SESSIONS"))
 local questions = tonumber(os.getenv("NC_QUESTIONS"))
 local counter = 0
@@ -10,12 +11,14 @@ function setup(thread)
 end
 
 function init(args)
-  local s = sessions[((id - 1) % #sessions) + 1]
-  cookie, token = s.cookie, s.token
+  turn = id - 1
   math.randomseed(id * 7919)
 end
 
 function request()
+  local s = sessions[(turn % #sessions) + 1]
+  turn = turn + 2
+  local cookie, token = s.cookie, s.token
   local q = math.random(1, questions)
   local body = "csrf_token=" .. token .. "&direction=up"
   return wrk.format("POST", "/questions/" .. q .. "/vote", {
