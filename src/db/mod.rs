@@ -4,7 +4,7 @@ pub mod entities;
 pub mod sqlite;
 
 use sea_orm::{
-    AccessMode, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
     SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
 };
 
@@ -21,10 +21,11 @@ pub type DbResult<T> = Result<T, DbErr>;
 /// # Errors
 /// When the transaction cannot start.
 pub async fn write_txn(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    // no access mode: on PostgreSQL it is a second round trip
+    // (`SET TRANSACTION`) for the default, read-write
     db.begin_with_options(TransactionOptions {
         isolation_level: None,
-        access_mode: Some(AccessMode::ReadWrite)
-            .filter(|_| db.get_database_backend() == DatabaseBackend::Postgres),
+        access_mode: None,
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
     })
     .await
@@ -126,12 +127,21 @@ impl Unique {
     }
 }
 
-/// `FOR UPDATE` on PostgreSQL (row lock until commit); nothing on SQLite,
-/// where the immediate transaction already holds the write lock.
+/// A row lock until commit on PostgreSQL; nothing on SQLite, where the
+/// immediate transaction already holds the write lock.
+///
+/// `FOR NO KEY UPDATE`, not `FOR UPDATE`: inserting a row that references
+/// the locked one (a vote's voter, an answer's question) takes a key-share
+/// lock on it, which `FOR UPDATE` blocks. Two voters who are each other's
+/// authors then deadlocked (one lock taken in each order); no locked row
+/// here ever has its key changed or is deleted under the lock.
+pub const ROW_LOCK: &str = " FOR NO KEY UPDATE";
+
+/// [`ROW_LOCK`] on PostgreSQL, nothing on SQLite.
 #[must_use]
 pub fn for_update(backend: DatabaseBackend) -> &'static str {
     if backend == DatabaseBackend::Postgres {
-        " FOR UPDATE"
+        ROW_LOCK
     } else {
         ""
     }

@@ -81,18 +81,15 @@ struct TargetRow {
     locked: bool,
 }
 
+/// The voter and, when there is one, their vote on the target.
 #[derive(FromQueryResult)]
-struct UserRow {
+struct VoterRow {
     reputation: i64,
     role: String,
     deleted_at: Option<sea_orm::prelude::DateTimeWithTimeZone>,
     suspended_until: Option<sea_orm::prelude::DateTimeWithTimeZone>,
-}
-
-#[derive(FromQueryResult)]
-struct VoteRow {
-    id: i64,
-    value: i16,
+    vote_id: Option<i64>,
+    vote_value: Option<i16>,
 }
 
 #[derive(FromQueryResult)]
@@ -162,10 +159,10 @@ impl VoteTx for SqlTx<'_> {
         q.push_bind("", [Value::from(target.id)]);
         if pg {
             // the voted row only: concurrent votes on it queue here
-            q.push(match target.kind {
-                Kind::Answer => " FOR UPDATE OF a",
-                _ => " FOR UPDATE",
-            });
+            q.push(crate::db::ROW_LOCK);
+            if target.kind == Kind::Answer {
+                q.push(" OF a");
+            }
         }
         let row = TargetRow::find_by_statement(q.build(self.backend()))
             .one(self.conn())
@@ -177,45 +174,44 @@ impl VoteTx for SqlTx<'_> {
         }))
     }
 
-    async fn voter(&mut self, user_id: i64) -> Result<Option<VoterInfo>, DbErr> {
-        let mut q = Sql::new(
-            "SELECT reputation, role, deleted_at, suspended_until FROM users WHERE id = ?",
-        );
-        q.push_bind("", [Value::from(user_id)]);
-        let now = Utc::now();
-        let row = UserRow::find_by_statement(q.build(self.backend()))
-            .one(self.conn())
-            .await?;
-        Ok(row.map(|u| VoterInfo {
-            reputation: u.reputation,
-            staff: Role::parse(&u.role).is_some_and(|r| r >= Role::Moderator),
-            active: u.deleted_at.is_none() && u.suspended_until.is_none_or(|t| t <= now),
-        }))
-    }
-
-    async fn current(
+    async fn voter_and_vote(
         &mut self,
         voter_id: i64,
         target: Target,
-    ) -> Result<Option<StoredVote>, DbErr> {
+    ) -> Result<(Option<VoterInfo>, Option<StoredVote>), DbErr> {
         let mut q = Sql::new(
-            "SELECT id, value FROM votes WHERE user_id = ? AND target_kind = ? AND target_id = ?",
+            "SELECT u.reputation, u.role, u.deleted_at, u.suspended_until, v.id AS vote_id, \
+             v.value AS vote_value FROM users u LEFT JOIN votes v ON v.user_id = u.id \
+             AND v.target_kind = ? AND v.target_id = ? WHERE u.id = ?",
         );
         q.push_bind(
             "",
             [
-                Value::from(voter_id),
                 Value::from(target.kind.code()),
                 Value::from(target.id),
+                Value::from(voter_id),
             ],
         );
-        let row = VoteRow::find_by_statement(q.build(self.backend()))
+        let now = Utc::now();
+        let Some(row) = VoterRow::find_by_statement(q.build(self.backend()))
             .one(self.conn())
-            .await?;
-        Ok(row.map(|v| StoredVote {
-            id: v.id,
-            direction: Direction::from_value(v.value),
-        }))
+            .await?
+        else {
+            return Ok((None, None));
+        };
+        let voter = VoterInfo {
+            reputation: row.reputation,
+            staff: Role::parse(&row.role).is_some_and(|r| r >= Role::Moderator),
+            active: row.deleted_at.is_none() && row.suspended_until.is_none_or(|t| t <= now),
+        };
+        let vote = row
+            .vote_id
+            .zip(row.vote_value)
+            .map(|(id, value)| StoredVote {
+                id,
+                direction: Direction::from_value(value),
+            });
+        Ok((Some(voter), vote))
     }
 
     async fn insert_vote(
@@ -293,8 +289,9 @@ impl VoteTx for SqlTx<'_> {
 
     async fn lock_user(&mut self, user_id: i64) -> Result<(), DbErr> {
         if self.backend() == DatabaseBackend::Postgres {
-            Sql::new("SELECT id FROM users WHERE id = ? FOR UPDATE")
+            Sql::new("SELECT id FROM users WHERE id = ?")
                 .push_bind("", [Value::from(user_id)])
+                .push(crate::db::ROW_LOCK)
                 .execute(self.conn())
                 .await?;
         }

@@ -270,6 +270,47 @@ async fn fifty_users_upvote_one_answer_at_once() {
     app.assert_ledger_consistent().await;
 }
 
+/// Each voter is also an author: a vote locks its post's author and, by
+/// its foreign keys, refers to its voter. With `FOR UPDATE` on the author
+/// two such votes waited on each other until PostgreSQL killed one
+/// ("deadlock detected", a 500 after a second).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn authors_voting_on_each_other_at_once_never_deadlock() {
+    let app = TestApp::new().await;
+    let mut people = Vec::new();
+    for i in 0..8 {
+        let user = app.create_user(&format!("crossed{i}")).await;
+        let q = app
+            .question(&user, &format!("Question number {i} of the crowd"), "race")
+            .await;
+        let client = app.http_client();
+        client.login(&user.username, PASSWORD).await;
+        client.token().await;
+        people.push((Arc::new(client), q.id));
+    }
+    for (round, score) in [(1, 7), (2, 0)] {
+        let requests = people.iter().enumerate().flat_map(|(i, (client, _))| {
+            people
+                .iter()
+                .enumerate()
+                .filter(move |(j, _)| *j != i)
+                .map(move |(_, (_, q))| {
+                    let (c, path) = (client.clone(), format!("/questions/{q}/vote"));
+                    async move { vote(&c, &path, "up").await.status_code() }
+                })
+        });
+        let statuses = futures_util::future::join_all(requests).await;
+        assert!(
+            statuses.iter().all(|s| *s == 303),
+            "round {round}, no errors: {statuses:?}"
+        );
+        for (_, q) in &people {
+            assert_eq!(app.reload_question(*q).await.score, score);
+        }
+    }
+    app.assert_ledger_consistent().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_identical_clicks_leave_one_vote_or_none() {
     let app = TestApp::new().await;
