@@ -196,18 +196,6 @@ pub async fn vote(
     hit(db, &format!("vote:{user_id}"), &vote_rules(limits)).await
 }
 
-/// Whether `user_id` has votes left today, without counting one.
-///
-/// # Errors
-/// On database errors.
-pub async fn vote_check(
-    db: &impl ConnectionTrait,
-    limits: &crate::settings::LimitSettings,
-    user_id: i64,
-) -> Result<Decision, DbErr> {
-    check(db, &format!("vote:{user_id}"), &vote_rules(limits)).await
-}
-
 #[derive(Debug, FromQueryResult)]
 struct Hits {
     bucket: String,

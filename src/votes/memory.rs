@@ -245,20 +245,17 @@ impl VoteTx for MemTx {
             }))
     }
 
-    async fn voter(&mut self, user_id: i64) -> Result<Option<VoterInfo>, DbErr> {
-        Ok(self.staged.users.get(&user_id).map(|u| VoterInfo {
-            reputation: u.reputation,
-            staff: u.staff,
-            active: u.active,
-        }))
-    }
-
-    async fn current(
+    async fn voter_and_vote(
         &mut self,
         voter_id: i64,
         target: Target,
-    ) -> Result<Option<StoredVote>, DbErr> {
-        Ok(self
+    ) -> Result<(Option<VoterInfo>, Option<StoredVote>), DbErr> {
+        let voter = self.staged.users.get(&voter_id).map(|u| VoterInfo {
+            reputation: u.reputation,
+            staff: u.staff,
+            active: u.active,
+        });
+        let vote = self
             .staged
             .votes
             .iter()
@@ -266,7 +263,8 @@ impl VoteTx for MemTx {
             .map(|v| StoredVote {
                 id: v.id,
                 direction: v.direction,
-            }))
+            });
+        Ok((voter, vote))
     }
 
     async fn insert_vote(

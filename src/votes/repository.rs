@@ -175,15 +175,14 @@ pub trait VoteTx: Send {
         &mut self,
         target: Target,
     ) -> impl Future<Output = Result<Option<TargetInfo>, DbErr>> + Send;
-    fn voter(
-        &mut self,
-        user_id: i64,
-    ) -> impl Future<Output = Result<Option<VoterInfo>, DbErr>> + Send;
-    fn current(
+    /// The voter (none: no such user) and their current vote on `target`,
+    /// read after the target's lock so that clicks on one post see each
+    /// other's votes.
+    fn voter_and_vote(
         &mut self,
         voter_id: i64,
         target: Target,
-    ) -> impl Future<Output = Result<Option<StoredVote>, DbErr>> + Send;
+    ) -> impl Future<Output = Result<(Option<VoterInfo>, Option<StoredVote>), DbErr>> + Send;
     fn insert_vote(
         &mut self,
         voter_id: i64,

@@ -80,11 +80,11 @@ impl<R: VoteRepository> VoteService<R> {
         if info.author_id == voter_id {
             return Err(VoteError::SelfVote);
         }
-        let voter = tx.voter(voter_id).await?.ok_or(VoteError::NotFound)?;
+        let (voter, current) = tx.voter_and_vote(voter_id, target).await?;
+        let voter = voter.ok_or(VoteError::NotFound)?;
         if !voter.active {
             return Err(VoteError::Suspended);
         }
-        let current = tx.current(voter_id, target).await?;
         let next = match current {
             Some(vote) if vote.direction == clicked => None,
             _ => Some(clicked),

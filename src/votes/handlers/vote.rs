@@ -4,6 +4,7 @@
 //! (303, anchor kept); with it, the vote script asks for JSON and updates
 //! the widget in place.
 use axum::http::{HeaderMap, StatusCode};
+use chrono::Utc;
 use loco_rs::prelude::*;
 use serde::Deserialize;
 
@@ -11,7 +12,11 @@ use crate::{
     i18n::{t, t_args, Arg, Lang},
     limits,
     settings::Settings,
-    votes::{self, Direction, Kind as PostKind, Target, VoteError, VoteOutcome, Votes},
+    votes::{
+        self,
+        repository::{VoteRepository, VoteTx},
+        Direction, Kind as PostKind, Target, VoteError, VoteOutcome, Votes,
+    },
     web::{
         auth::wants_json_headers,
         error::{AppError, Result},
@@ -66,6 +71,30 @@ fn refusal(lang: Lang, err: &VoteError) -> String {
     }
 }
 
+/// Casts the vote and counts it against the voter's daily limit in the
+/// same transaction: a refused vote (own post, too little reputation)
+/// counts nothing, and a vote over the limit writes nothing.
+async fn cast_counted(
+    ctx: &AppContext,
+    voter: i64,
+    target: Target,
+    direction: Direction,
+) -> Result<Result<VoteOutcome, VoteError>> {
+    let votes = Votes::get(ctx);
+    let mut tx = votes.repo().begin().await?;
+    let day = Utc::now().date_naive();
+    let outcome = match votes.cast_in(&mut tx, voter, target, direction, day).await {
+        Ok(outcome) => outcome,
+        Err(VoteError::Db(e)) => return Err(e.into()),
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let limits = &Settings::get(ctx).limits;
+    limits::vote(tx.conn(), limits, voter).await?.ok()?;
+    tx.commit().await?;
+    metrics::counter!("nightcoder_votes_total").increment(1);
+    Ok(Ok(outcome))
+}
+
 /// Casts the vote and answers in the form the client asked for. Generic
 /// over the kind of post, so `#[debug_handler]` cannot check it; the three
 /// routes below instantiate it.
@@ -86,15 +115,7 @@ async fn vote<K: Votable>(
         }
         return Err(AppError::bad_request("direction must be up or down"));
     };
-    // a refused vote (own post, too little reputation) does not count;
-    // concurrent clicks may pass the check together, and the hit after the
-    // vote keeps the count exact for the next ones
-    let limits = &Settings::get(&ctx).limits;
-    limits::vote_check(&ctx.db, limits, me.id).await?.ok()?;
-    let result = Votes::get(&ctx).cast(me.id, target, direction).await;
-    if result.is_ok() {
-        limits::vote(&ctx.db, limits, me.id).await?;
-    }
+    let result = cast_counted(&ctx, me.id, target, direction).await?;
     match (result, json) {
         (Ok(VoteOutcome { tally, mine }), true) => crate::web::json(serde_json::json!({
             "score": tally.score(),
