@@ -132,6 +132,10 @@ impl Hooks for App {
         Ok(AxumRouter::new().fallback(web::error_pages::not_found))
     }
 
+    async fn after_routes(router: AxumRouter, ctx: &AppContext) -> Result<AxumRouter> {
+        Ok(web::middleware::outermost(router, ctx))
+    }
+
     fn routes(_ctx: &AppContext) -> AppRoutes {
         AppRoutes::with_default_routes()
             .add_route(forum::routes())

@@ -93,18 +93,24 @@ pub struct Viewer(pub Option<CurrentUser>);
 /// Layer: the language, from the `lang` cookie or `Accept-Language` (no
 /// database: error pages need it even when the database is down).
 pub async fn resolve_lang(mut req: Request, next: Next) -> Response {
-    let jar = CookieJar::from_headers(req.headers());
-    let accept = req
-        .headers()
+    let lang = lang_of(req.headers());
+    req.extensions_mut().insert(lang);
+    next.run(req).await
+}
+
+/// The language a request asks for: its `lang` cookie, else its
+/// `Accept-Language`, else the default.
+#[must_use]
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    let jar = CookieJar::from_headers(headers);
+    let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
-    let lang = Lang::negotiate(
+    Lang::negotiate(
         jar.get("lang")
             .map(axum_extra::extract::cookie::Cookie::value),
         accept,
-    );
-    req.extensions_mut().insert(lang);
-    next.run(req).await
+    )
 }
 
 /// Layer: resolves the user once per request. The viewer also travels

@@ -55,7 +55,13 @@ pub async fn layer(req: Request, next: Next) -> Response {
     let method = req.method().as_str().to_string();
     let started = Instant::now();
     let res = next.run(req).await;
-    let status = res.status().as_u16().to_string();
+    record(route, method, res.status().as_u16(), started);
+    res
+}
+
+/// Counts one answered request (also for page-cache hits, which are
+/// answered outside this layer).
+pub fn record(route: String, method: String, status: u16, started: Instant) {
     metrics::histogram!(
         "nightcoder_http_request_duration_seconds",
         "route" => route.clone(),
@@ -66,10 +72,9 @@ pub async fn layer(req: Request, next: Next) -> Response {
         "nightcoder_http_requests_total",
         "route" => route,
         "method" => method,
-        "status" => status
+        "status" => status.to_string()
     )
     .increment(1);
-    res
 }
 
 /// Whether `ip` may read the metrics.

@@ -63,6 +63,15 @@ fn layer(
     })
 }
 
+/// The anonymous page cache, outside every other layer (applied in
+/// `after_routes`): a hit skips loco's whole stack, sessions and the
+/// database, so it costs little more than writing the bytes; the stored
+/// headers are the ones the full stack sent.
+pub fn outermost(router: axum::Router, ctx: &AppContext) -> axum::Router {
+    let pages = page_cache::PageCache::new(&Settings::get(ctx).page_cache, ctx.db.clone());
+    router.layer(from_fn_with_state(pages, page_cache::layer))
+}
+
 /// loco's default stack with ours woven in.
 #[must_use]
 pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
@@ -95,7 +104,6 @@ pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
     let auth_ctx = Arc::new(ctx.clone());
     let expose = settings.expose_query_count;
     let outage = OutageState::default();
-    let pages = page_cache::PageCache::new(&settings.page_cache, ctx.db.clone());
 
     // innermost first: each insert_after puts the new layer outside the last
     let ours: Vec<Box<dyn MiddlewareLayer>> = vec![
@@ -112,11 +120,6 @@ pub fn stack(ctx: &AppContext) -> Vec<Box<dyn MiddlewareLayer>> {
         layer("input", |app| app.layer(from_fn(input::guard))),
         layer("error_pages", move |app| {
             app.layer(from_fn_with_state(views.clone(), error_pages::pages))
-        }),
-        // outside the error pages, the user and CSRF: a hit skips them all;
-        // inside the language, which is part of the key
-        layer("page_cache", move |app| {
-            app.layer(from_fn_with_state(pages.clone(), page_cache::layer))
         }),
         layer("lang", |app| app.layer(from_fn(auth::resolve_lang))),
         layer("session", move |app| app.layer(session_layer.clone())),

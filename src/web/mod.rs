@@ -2,8 +2,9 @@
 //! HTML error pages, security headers, static files and the page context.
 //!
 //! Order of the layers (outermost first), wired in `middleware.rs`:
-//! request id → logger → security headers (and `Secure` cookies) → static
-//! files → query counter → session → language → anonymous page cache → error pages → input guard
+//! anonymous page cache (applied in `after_routes`, so a hit skips all the
+//! rest) → request id → logger → security headers (and `Secure` cookies) →
+//! static files → metrics → query counter → session → language → error pages → input guard
 //! → outage guard → current user → CSRF → loco's own (body limit, panic
 //! catcher, etag, timeout) → routes.
 pub mod auth;

@@ -23,16 +23,19 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::{i18n::Lang, settings::PageCacheSettings};
+use crate::{settings::PageCacheSettings, web::auth::lang_of};
 use axum::{
     body::{to_bytes, Body, Bytes, HttpBody},
-    extract::{Request, State},
-    http::{header, HeaderMap, Method, StatusCode},
+    extract::{MatchedPath, Request, State},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use quick_cache::{sync::Cache, Weighter};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+const REQUEST_ID: &str = "x-request-id";
+const QUERY_COUNT: &str = "x-query-count";
 
 /// Pages larger than this are served but not kept.
 const MAX_PAGE_BYTES: usize = 512 * 1024;
@@ -226,6 +229,46 @@ fn keepable(res: &Response) -> bool {
             .is_some_and(|v| v.starts_with("text/html"))
 }
 
+/// A kept page as a fresh answer: the stored headers, but this request's
+/// own id, and no queries.
+fn served(entry: &Entry, req: &Request, started: Instant) -> Response {
+    metrics::counter!("nightcoder_page_cache_hits_total").increment(1);
+    let mut res = Response::new(Body::from(entry.body.clone()));
+    *res.headers_mut() = entry.headers.clone();
+    let headers = res.headers_mut();
+    headers.insert(REQUEST_ID, request_id(req.headers()));
+    if headers.contains_key(QUERY_COUNT) {
+        headers.insert(QUERY_COUNT, HeaderValue::from_static("0"));
+    }
+    // for operators and the deployment test: which answers were kept
+    headers.insert("x-page-cache", HeaderValue::from_static("hit"));
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str);
+    crate::web::metrics::record(route.to_string(), "GET".to_string(), 200, started);
+    res
+}
+
+/// The client's `x-request-id` when it is a plain token (as loco keeps
+/// it), else a new one.
+fn request_id(headers: &HeaderMap) -> HeaderValue {
+    headers
+        .get(REQUEST_ID)
+        .filter(|v| {
+            let b = v.as_bytes();
+            !b.is_empty()
+                && b.len() <= 255
+                && b.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || b"-_.".contains(c))
+        })
+        .cloned()
+        .unwrap_or_else(|| {
+            HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+                .unwrap_or_else(|_| HeaderValue::from_static("-"))
+        })
+}
+
 /// Layer: answers anonymous reads from the cache and keeps what it may.
 pub async fn layer(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
     let Some(inner) = cache.0 else {
@@ -246,17 +289,11 @@ pub async fn layer(State(cache): State<PageCache>, req: Request, next: Next) -> 
     if !anonymous(req.headers()) {
         return next.run(req).await;
     }
-    let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
-    let key: Key = (lang.code(), req.uri().to_string());
+    let started = Instant::now();
+    let key: Key = (lang_of(req.headers()).code(), req.uri().to_string());
     if let Some(entry) = inner.pages.get(&key) {
         if entry.born.elapsed() < inner.ttl && entry.epoch == inner.epoch.load(Ordering::SeqCst) {
-            metrics::counter!("nightcoder_page_cache_hits_total").increment(1);
-            let mut res = Response::new(Body::from(entry.body.clone()));
-            *res.headers_mut() = entry.headers.clone();
-            // for operators and the deployment test: which answers were kept
-            res.headers_mut()
-                .insert("x-page-cache", header::HeaderValue::from_static("hit"));
-            return res;
+            return served(&entry, &req, started);
         }
         inner.pages.remove(&key);
     }

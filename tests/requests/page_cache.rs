@@ -33,6 +33,11 @@ async fn anonymous_pages_come_from_the_cache_per_language() {
     assert_eq!(second.text(), first.text());
     assert_eq!(second.header("content-type"), first.header("content-type"));
     assert!(second.header("content-security-policy").to_str().is_ok());
+    assert_eq!(second.header("x-page-cache"), "hit");
+    // a hit is answered outside loco's stack, yet each answer has its own id
+    assert_ne!(second.header("x-request-id"), first.header("x-request-id"));
+    let third = visitor.get(&q.url()).await;
+    assert_ne!(third.header("x-request-id"), second.header("x-request-id"));
 
     let russian = visitor
         .get_with(&q.url(), ("accept-language", "ru-RU,ru"))
