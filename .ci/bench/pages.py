@@ -33,7 +33,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from forum import BIN, ROOT, Browser, Server
+from forum import BIN, ROOT, Browser, Server, status_kib
 
 PORT = 15660
 STATIC_PORT = 15661
@@ -188,6 +188,7 @@ def main() -> int:
                     rate, p50, p99 = wrk(base + path, conns, seconds, jar)
                     rows.append((label, viewer, conns, rate, p50, p99, limit))
         rss = server.rss_mib()
+        anon, file = (status_kib(server.proc.pid, f) / 1024 for f in ("RssAnon", "RssFile"))
     finally:
         if nginx is not None:
             nginx.terminate()
@@ -202,7 +203,8 @@ def main() -> int:
     for label, viewer, conns, rate, p50, p99, limit in rows:
         print(f"| {label} | {viewer} | {conns} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | "
               f"{limit:,.0f} | {rate / limit:.0%} |")
-    print(f"\nRSS of the app after the run: {rss:.1f} MiB")
+    print(f"\nRSS of the app after the run: {rss:.1f} MiB ({anon:.1f} MiB anonymous, "
+          f"{file:.1f} MiB file pages such as the SQLite file mapped into memory)")
     return 0
 
 
