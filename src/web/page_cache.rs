@@ -193,6 +193,14 @@ fn anonymous(headers: &HeaderMap) -> bool {
     })
 }
 
+/// Files served as they are (never kept: not HTML): no lookup, and no
+/// miss counted against the pages.
+fn is_asset(path: &str) -> bool {
+    path.strip_prefix(crate::web::static_files::PREFIX)
+        .is_some_and(|rest| rest.starts_with('/'))
+        || path == "/favicon.ico"
+}
+
 /// POSTs whose success changes nothing a visitor sees: the language
 /// cookie, logging in and out, asking for a reset mail, the live preview.
 /// They must not empty every process's cache (typing would keep it empty).
@@ -286,7 +294,7 @@ pub async fn layer(State(cache): State<PageCache>, req: Request, next: Next) -> 
         }
         return res;
     }
-    if !anonymous(req.headers()) {
+    if !anonymous(req.headers()) || is_asset(req.uri().path()) {
         return next.run(req).await;
     }
     let started = Instant::now();

@@ -15,6 +15,9 @@ use tower_http::{
 
 pub const DIR: &str = "assets/static";
 
+/// Where those files are served.
+pub const PREFIX: &str = "/static";
+
 /// A short hash of every static file, computed once.
 pub fn asset_version() -> &'static str {
     static VERSION: OnceLock<String> = OnceLock::new();
@@ -65,6 +68,6 @@ pub fn mount<S: Clone + Send + Sync + 'static>(app: Router<S>) -> Router<S> {
     let favicon = Router::new()
         .fallback_service(ServeFile::new(format!("{DIR}/img/favicon.ico")))
         .layer(cache);
-    app.nest_service("/static", files)
+    app.nest_service(PREFIX, files)
         .nest_service("/favicon.ico", favicon)
 }
