@@ -108,6 +108,9 @@ impl Hooks for App {
             ReputationRules::new(settings.reputation.clone()),
         );
         ctx.shared_store.insert(Arc::new(votes));
+        // a few hundred bytes per question page shown in the last minute
+        ctx.shared_store
+            .insert(forum::questions::RelatedCache::new(4096));
         ctx.shared_store.insert(
             crate::mail::Transport::from_config(ctx.config.mailer.as_ref())
                 .map_err(|e| loco_rs::Error::Message(format!("mailer: {e}")))?,

@@ -72,3 +72,14 @@ pub enum Error {
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
 }
+
+/// The question pages' related-questions cache, stored at boot.
+///
+/// # Panics
+/// When called before `after_context` stored it (a wiring bug).
+#[must_use]
+pub fn related_cache(ctx: &loco_rs::app::AppContext) -> questions::RelatedCache {
+    ctx.shared_store
+        .get::<questions::RelatedCache>()
+        .expect("the related-questions cache is stored in after_context")
+}

@@ -24,7 +24,7 @@ use crate::{
 mod listing;
 mod related;
 pub use listing::{list, ListFilter, ListPage, QuestionSummary, Sort, PER_PAGE};
-pub use related::{near, similar, Near};
+pub use related::{near, similar, Near, RelatedCache};
 
 /// The ask/edit form as typed.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -371,6 +371,7 @@ impl Model {
     pub async fn page(
         &self,
         db: &impl ConnectionTrait,
+        related: &RelatedCache,
         viewer: Option<&Actor>,
         all_comments: bool,
     ) -> DbResult<PageData> {
@@ -389,7 +390,7 @@ impl Model {
         let mut targets = vec![(votes::QUESTION, self.id)];
         targets.extend(answers.iter().map(|r| (votes::ANSWER, r.id)));
         let mine = votes::viewer_votes(db, viewer_id, &targets).await?;
-        let near = near(db, self.id, &self.title).await?;
+        let near = near(db, related, self.id, &self.title).await?;
         let original = match (
             around.original_id,
             around.original_slug,

@@ -560,6 +560,9 @@ async fn a_moderator_closes_alone_and_duplicates_link_both_ways() {
     let copy = app
         .question(&asker, "Reverse a String in Rust please", "rust")
         .await;
+    // the title matches are kept a minute; the duplicate must not wait
+    let before = app.client().get(&original.url()).await.text();
+    assert!(text(&before, "#related").contains("Reverse a String in Rust please"));
     let moderator = app.create_user_with_role("mod", "moderator").await;
     let moderating = app.login_existing(&moderator).await;
     for bad in [

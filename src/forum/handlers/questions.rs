@@ -199,7 +199,12 @@ pub async fn render_page(
     all_comments: bool,
 ) -> Result<Response> {
     let data = question
-        .page(&ctx.db, page.user().map(CurrentUser::actor), all_comments)
+        .page(
+            &ctx.db,
+            &crate::forum::related_cache(ctx),
+            page.user().map(CurrentUser::actor),
+            all_comments,
+        )
         .await?;
     let votes = votes::Votes::get(ctx);
     views::show(

@@ -1,6 +1,11 @@
 //! Questions near one question: the ones closed as its duplicates
 //! ("linked") and the ones whose titles share its words ("related"), in
 //! one query; and the same title search for the ask form.
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
 use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Value};
 use serde::Serialize;
 
@@ -36,8 +41,15 @@ impl Near {
 const COLUMNS: &str =
     "q.id, q.slug, q.title, q.answer_count, (q.accepted_answer_id IS NOT NULL) AS solved";
 
+/// How many of the newest matching questions are ranked. Ranking every
+/// match grew with the data: a common title word matches tens of thousands
+/// of questions on the large set, and the signed-in question page fell to
+/// 12 req/s. The newest matches are the ones a reader can still use.
+const CANDIDATES: i64 = 1_000;
+
 /// Appends the title search: live questions whose titles share a word with
-/// `words`, best first, at most `limit`, never `except`.
+/// `words`, best first among the newest [`CANDIDATES`] matches, at most
+/// `limit`, never `except`.
 fn push_title_search(
     q: &mut Sql,
     backend: DatabaseBackend,
@@ -51,27 +63,90 @@ fn push_title_search(
             "SELECT q.id, q.slug, q.title, q.answer_count, (q.accepted_answer_id IS NOT NULL) AS solved, \
              FALSE AS linked FROM questions q CROSS JOIN to_tsquery('simple', ?) AS tsq \
              WHERE q.search_vector @@ tsq AND q.deleted_at IS NULL AND q.id <> ? \
+             AND q.id >= (SELECT COALESCE(MIN(c.id), 0) FROM (SELECT id FROM questions \
+             WHERE search_vector @@ to_tsquery('simple', ?) AND deleted_at IS NULL \
+             ORDER BY id DESC LIMIT ?) c) \
              ORDER BY ts_rank(q.search_vector, tsq) DESC, q.id DESC LIMIT ?",
-            [Value::from(query), Value::from(except), Value::from(limit as i64)],
+            [
+                Value::from(query.clone()),
+                Value::from(except),
+                Value::from(query),
+                Value::from(CANDIDATES),
+                Value::from(limit as i64),
+            ],
         );
     } else {
         q.push_bind(
             "SELECT q.id, q.slug, q.title, q.answer_count, (q.accepted_answer_id IS NOT NULL) AS solved, \
              0 AS linked FROM questions_fts JOIN questions q ON q.id = questions_fts.rowid \
              WHERE questions_fts MATCH ? AND q.deleted_at IS NULL AND q.id <> ? \
+             AND questions_fts.rowid >= (SELECT COALESCE(MIN(c.rowid), 0) FROM (SELECT rowid \
+             FROM questions_fts WHERE questions_fts MATCH ? ORDER BY rowid DESC LIMIT ?) c) \
              ORDER BY bm25(questions_fts, 10.0, 4.0, 1.0), q.id DESC LIMIT ?",
-            [Value::from(query), Value::from(except), Value::from(limit as i64)],
+            [
+                Value::from(query.clone()),
+                Value::from(except),
+                Value::from(query),
+                Value::from(CANDIDATES),
+                Value::from(limit as i64),
+            ],
         );
     }
 }
 
+/// The title matches of recently shown questions, kept a minute: ranking
+/// them is the question page's costliest query (the ranking's word
+/// statistics read every match of every word, whatever the limit), and a
+/// list of similar titles may lag a little. Duplicates ("linked") are
+/// never kept: whoever closes a question sees it listed at once.
+#[derive(Clone)]
+pub struct RelatedCache(Arc<Kept>);
+
+/// How long a kept list is used.
+const RELATED_TTL: Duration = Duration::from_secs(60);
+
+/// Per question and title: when the list was found, and the list.
+type Kept = quick_cache::sync::Cache<(i64, String), (Instant, Arc<Vec<Near>>)>;
+
+impl RelatedCache {
+    /// Room for `questions` lists (a few hundred bytes each).
+    #[must_use]
+    pub fn new(questions: usize) -> Self {
+        Self(Arc::new(Kept::new(questions.max(1))))
+    }
+
+    fn get(&self, id: i64, title: &str) -> Option<Arc<Vec<Near>>> {
+        let key = (id, title.to_string());
+        match self.0.get(&key) {
+            Some((born, list)) if born.elapsed() < RELATED_TTL => Some(list),
+            Some(_) => {
+                self.0.remove(&key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn put(&self, id: i64, title: &str, list: Vec<Near>) {
+        self.0
+            .insert((id, title.to_string()), (Instant::now(), Arc::new(list)));
+    }
+}
+
 /// The questions closed as duplicates of `id`, then those with titles
-/// like `title` (one query).
+/// like `title`: one query, which finds only the duplicates while
+/// `cache` holds the title matches.
 ///
 /// # Errors
 /// On database errors.
-pub async fn near(db: &impl ConnectionTrait, id: i64, title: &str) -> DbResult<Vec<Near>> {
+pub async fn near(
+    db: &impl ConnectionTrait,
+    cache: &RelatedCache,
+    id: i64,
+    title: &str,
+) -> DbResult<Vec<Near>> {
     let backend = db.get_database_backend();
+    let kept = cache.get(id, title);
     let words = search::title_words(title);
     let mut q = Sql::new("SELECT * FROM (SELECT ");
     q.push(COLUMNS);
@@ -80,19 +155,28 @@ pub async fn near(db: &impl ConnectionTrait, id: i64, title: &str) -> DbResult<V
          ORDER BY q.id DESC LIMIT ?) linked_questions",
         [Value::from(id), Value::from(LINKED as i64)],
     );
-    if !words.is_empty() {
+    if kept.is_none() && !words.is_empty() {
         q.push(" UNION ALL SELECT * FROM (");
         push_title_search(&mut q, backend, &words, id, RELATED + LINKED);
         q.push(") related_questions");
     }
     let rows = Near::find_by_statement(q.build(backend)).all(db).await?;
+    let (linked, found): (Vec<Near>, Vec<Near>) = rows.into_iter().partition(|r| r.linked);
+    let matches = match kept {
+        Some(list) => list,
+        None => {
+            let list = Arc::new(found);
+            cache.put(id, title, list.as_ref().clone());
+            list
+        }
+    };
     // a duplicate is listed as linked, not again as related
-    let (linked, others): (Vec<Near>, Vec<Near>) = rows.into_iter().partition(|r| r.linked);
     let ids: Vec<i64> = linked.iter().map(|r| r.id).collect();
-    let related = others
-        .into_iter()
+    let related = matches
+        .iter()
         .filter(|r| !ids.contains(&r.id))
-        .take(RELATED as usize);
+        .take(RELATED as usize)
+        .cloned();
     Ok(linked.into_iter().chain(related).collect())
 }
 
