@@ -138,9 +138,14 @@ struct Count {
     n: i64,
 }
 
-/// FROM … WHERE … shared by the count and the rows.
-fn from_where(sql: &mut Sql, backend: DatabaseBackend, f: &ListFilter) {
-    sql.push(" FROM questions q JOIN users u ON u.id = q.user_id");
+/// FROM … WHERE … shared by the count and the rows. Only the rows read
+/// their authors: every question has one, and joining them to count up to
+/// 10,000 rows was most of a list page's time on the large data set.
+fn from_where(sql: &mut Sql, backend: DatabaseBackend, f: &ListFilter, authors: bool) {
+    sql.push(" FROM questions q");
+    if authors {
+        sql.push(" JOIN users u ON u.id = q.user_id");
+    }
     if let Some(tag) = &f.tag {
         sql.push_bind(
             " JOIN question_tags qt ON qt.question_id = q.id AND qt.tag_id = (SELECT id FROM tags WHERE name = ?)",
@@ -186,6 +191,12 @@ fn order_by(sql: &mut Sql, backend: DatabaseBackend, f: &ListFilter) {
         };
         return;
     }
+    if f.tag.is_some() && matches!(f.sort, Sort::Newest | Sort::Unanswered) {
+        // the same order, read off the tag's index (tag_id, question_id)
+        // instead of sorting all of the tag's questions
+        sql.push(" ORDER BY qt.question_id DESC");
+        return;
+    }
     sql.push(match f.sort {
         Sort::Newest | Sort::Unanswered => " ORDER BY q.id DESC",
         Sort::Votes => " ORDER BY q.score DESC, q.id DESC",
@@ -205,7 +216,7 @@ pub async fn list(db: &impl ConnectionTrait, filter: &ListFilter) -> Result<List
         0
     } else {
         let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1");
-        from_where(&mut count, backend, filter);
+        from_where(&mut count, backend, filter, false);
         count.push_bind(" LIMIT ?) capped", [Value::from(COUNT_CAP as i64 + 1)]);
         let n = Count::find_by_statement(count.build(backend))
             .one(db)
@@ -223,7 +234,7 @@ pub async fn list(db: &impl ConnectionTrait, filter: &ListFilter) -> Result<List
          q.created_at, q.last_activity_at, u.username AS author_name, \
          u.reputation AS author_reputation, u.avatar AS author_avatar",
     );
-    from_where(&mut rows, backend, filter);
+    from_where(&mut rows, backend, filter, true);
     order_by(&mut rows, backend, filter);
     rows.push_bind(
         " LIMIT ? OFFSET ?",
