@@ -14,13 +14,15 @@ end
 
 function init(args)
   refused, failed = 0, 0
+  -- threads take turns through the voters: thread k of n uses k, k+n, …
+  step = tonumber(os.getenv("NC_THREADS"))
   turn = id - 1
   math.randomseed(id * 7919)
 end
 
 function request()
   local s = sessions[(turn % #sessions) + 1]
-  turn = turn + 2
+  turn = turn + step
   local cookie, token = s.cookie, s.token
   local q = math.random(1, questions)
   local body = "csrf_token=" .. token .. "&direction=up"

@@ -78,8 +78,10 @@ def main() -> int:
             cookie = "; ".join(f"{k}={v}" for k, v in b.cookies.items())
             sessions.append(f'  {{ cookie = "{cookie}", token = "{b.token}" }},\n')
         lua.write_text("return {\n" + "".join(sessions) + "}\n")
-        env = dict(os.environ, NC_SESSIONS=str(lua), NC_QUESTIONS=str(max_question(url)))
-        out = subprocess.run(["wrk", f"-t{min(args.conns, 2)}", f"-c{args.conns}", f"-d{seconds}s",
+        threads = min(args.conns, 2)
+        env = dict(os.environ, NC_SESSIONS=str(lua), NC_QUESTIONS=str(max_question(url)),
+                   NC_THREADS=str(threads))
+        out = subprocess.run(["wrk", f"-t{threads}", f"-c{args.conns}", f"-d{seconds}s",
                               "-s", str(HERE / "votes.lua"), f"http://127.0.0.1:{PORT}"],
                              env=env, check=True, capture_output=True, text=True).stdout
         rss = server.rss_mib()

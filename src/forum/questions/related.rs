@@ -127,9 +127,9 @@ impl RelatedCache {
         }
     }
 
-    fn put(&self, id: i64, title: &str, list: Vec<Near>) {
+    fn put(&self, id: i64, title: &str, list: Arc<Vec<Near>>) {
         self.0
-            .insert((id, title.to_string()), (Instant::now(), Arc::new(list)));
+            .insert((id, title.to_string()), (Instant::now(), list));
     }
 }
 
@@ -166,7 +166,7 @@ pub async fn near(
         Some(list) => list,
         None => {
             let list = Arc::new(found);
-            cache.put(id, title, list.as_ref().clone());
+            cache.put(id, title, Arc::clone(&list));
             list
         }
     };
