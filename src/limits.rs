@@ -291,36 +291,6 @@ pub async fn hit(
     Ok(decide(&rows, bucket, rules, now))
 }
 
-/// Whether `bucket` is already over one of `rules`, without counting.
-///
-/// # Errors
-/// On database errors.
-pub async fn check(
-    db: &impl ConnectionTrait,
-    bucket: &str,
-    rules: &[Rule],
-) -> Result<Decision, DbErr> {
-    if rules.is_empty() {
-        return Ok(Decision::Allowed);
-    }
-    let now = Utc::now().timestamp();
-    let mut q = Sql::new("SELECT bucket, window_start, hits FROM rate_limits WHERE bucket IN ");
-    q.push_in(rules.iter().map(|r| Value::from(key(bucket, *r))));
-    q.push_bind(" AND expires_at > ?", [Value::from(now)]);
-    let rows = Hits::find_by_statement(q.build(db.get_database_backend()))
-        .all(db)
-        .await?;
-    // a check refuses once the limit is reached: the next hit would exceed it
-    let reached: Vec<Hits> = rows
-        .into_iter()
-        .map(|r| Hits {
-            hits: r.hits + 1,
-            ..r
-        })
-        .collect();
-    Ok(decide(&reached, bucket, rules, now))
-}
-
 /// Takes one hit back from the current windows of `bucket` (a login that
 /// turned out to be right).
 ///
