@@ -218,6 +218,18 @@ pub trait VoteTx: Send {
         user_id: i64,
         day: NaiveDate,
     ) -> impl Future<Output = Result<i64, DbErr>> + Send;
+    /// Locks a user's row and reads their vote income on `day` so far: a
+    /// vote needs both, and a store may do them in one round trip.
+    fn lock_user_for_day(
+        &mut self,
+        user_id: i64,
+        day: NaiveDate,
+    ) -> impl Future<Output = Result<i64, DbErr>> + Send {
+        async move {
+            self.lock_user(user_id).await?;
+            self.daily_vote_total(user_id, day).await
+        }
+    }
     /// Appends rows and moves the cached totals with them.
     fn append(
         &mut self,

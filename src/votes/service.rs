@@ -94,7 +94,7 @@ impl<R: VoteRepository> VoteService<R> {
         }
 
         let author = info.author_id;
-        tx.lock_user(author).await?;
+        let earlier_today = tx.lock_user_for_day(author, day).await?;
         let mut entries = Vec::new();
         let entry = |delta: i64, reason: Reason, vote_id: i64| LedgerEntry {
             user_id: author,
@@ -142,7 +142,7 @@ impl<R: VoteRepository> VoteService<R> {
         if let Some(dir) = next {
             let raw = self.rules.points(target.kind, dir);
             let before: i64 = entries.iter().map(|e| e.delta).sum();
-            let today = tx.daily_vote_total(author, day).await? + before;
+            let today = earlier_today + before;
             let applied = self.rules.capped(raw, today);
             let reason = match dir {
                 Direction::Up => Reason::Upvote,

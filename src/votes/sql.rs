@@ -1,4 +1,6 @@
 //! The sea-orm `VoteRepository`: one database transaction per unit of work.
+use std::sync::Arc;
+
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection,
@@ -19,15 +21,24 @@ use crate::{
     users::Role,
 };
 
+/// SQLite has one writer at a time. Votes on SQLite take turns here, in
+/// arrival order, before they take a connection and the write lock: left
+/// to SQLite's busy handler, whoever retried at the right moment won, and
+/// 16 voters at once had a p99 three times their mean while 10 of them
+/// each held a pool connection idle. Other writers, and other processes,
+/// still meet at SQLite's lock.
 #[derive(Clone, Debug)]
 pub struct SqlVoteRepository {
     db: DatabaseConnection,
+    turn: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl SqlVoteRepository {
     #[must_use]
-    pub const fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection) -> Self {
+        let turn = (db.get_database_backend() == DatabaseBackend::Sqlite)
+            .then(|| Arc::new(tokio::sync::Mutex::new(())));
+        Self { db, turn }
     }
 }
 
@@ -40,6 +51,8 @@ enum Conn<'a> {
 /// and delete run their changes and the ledger's in one transaction).
 pub struct SqlTx<'a> {
     conn: Conn<'a>,
+    /// Held until the transaction ends (see [`SqlVoteRepository`]).
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl<'a> SqlTx<'a> {
@@ -48,6 +61,7 @@ impl<'a> SqlTx<'a> {
     pub const fn borrowed(txn: &'a DatabaseTransaction) -> Self {
         Self {
             conn: Conn::Borrowed(txn),
+            _turn: None,
         }
     }
 
@@ -68,8 +82,13 @@ impl VoteRepository for SqlVoteRepository {
     type Tx = SqlTx<'static>;
 
     async fn begin(&self) -> Result<SqlTx<'static>, DbErr> {
+        let turn = match &self.turn {
+            Some(turn) => Some(Arc::clone(turn).lock_owned().await),
+            None => None,
+        };
         Ok(SqlTx {
             conn: Conn::Owned(write_txn(&self.db).await?),
+            _turn: turn,
         })
     }
 }
@@ -314,6 +333,24 @@ impl VoteTx for SqlTx<'_> {
         let mut q =
             Sql::new("SELECT vote_total AS n FROM reputation_daily WHERE user_id = ? AND day = ?");
         q.push_bind("", [Value::from(user_id), Value::from(day)]);
+        Ok(Sum::find_by_statement(q.build(self.backend()))
+            .one(self.conn())
+            .await?
+            .and_then(|s| s.n)
+            .unwrap_or(0))
+    }
+
+    async fn lock_user_for_day(&mut self, user_id: i64, day: NaiveDate) -> Result<i64, DbErr> {
+        if self.backend() != DatabaseBackend::Postgres {
+            return self.daily_vote_total(user_id, day).await;
+        }
+        let mut q = Sql::new(
+            "SELECT COALESCE(d.vote_total, 0) AS n FROM users u LEFT JOIN reputation_daily d \
+             ON d.user_id = u.id AND d.day = ? WHERE u.id = ?",
+        );
+        q.push_bind("", [Value::from(day), Value::from(user_id)])
+            .push(crate::db::ROW_LOCK)
+            .push(" OF u");
         Ok(Sum::find_by_statement(q.build(self.backend()))
             .one(self.conn())
             .await?
