@@ -287,15 +287,32 @@ impl Default for Settings {
     }
 }
 
+/// Replaces the config's `settings:` block by the same block written as one
+/// JSON string, which [`Settings::from_context`] reads back: cloning a
+/// string is one copy, cloning the tree one allocation per key and value.
+pub fn compact(block: &mut Option<serde_json::Value>) {
+    if let Some(value @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) = block {
+        *block = Some(serde_json::Value::String(value.to_string()));
+    }
+}
+
 impl Settings {
     /// Parses the `settings:` block of the loaded config.
     ///
     /// # Errors
     /// When the block has unknown keys or wrong types.
     pub fn from_context(ctx: &AppContext) -> Result<Self> {
-        match &ctx.config.settings {
-            Some(value) => serde_json::from_value(value.clone())
-                .map_err(|e| Error::Message(format!("invalid `settings` in config: {e}"))),
+        Self::parse(ctx.config.settings.as_ref())
+    }
+
+    fn parse(block: Option<&serde_json::Value>) -> Result<Self> {
+        let invalid =
+            |e: serde_json::Error| Error::Message(format!("invalid `settings` in config: {e}"));
+        match block {
+            Some(serde_json::Value::String(compacted)) => {
+                serde_json::from_str(compacted).map_err(invalid)
+            }
+            Some(value) => serde_json::from_value(value.clone()).map_err(invalid),
             None => Ok(Self::default()),
         }
     }
@@ -316,5 +333,42 @@ impl Settings {
         ctx.shared_store
             .get::<std::sync::Arc<Self>>()
             .expect("settings are stored in after_context")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_compacted_block_reads_back_as_the_same_settings() {
+        let block = serde_json::json!({
+            "public_url": "https://forum.example",
+            "limits": { "votes_per_day": 7, "login_client": [{ "max": 3, "per_secs": 60 }] },
+            "reputation": { "accept": 20 },
+        });
+        let mut config = Some(block.clone());
+        compact(&mut config);
+        assert!(matches!(config, Some(serde_json::Value::String(_))));
+        let read = Settings::parse(config.as_ref()).expect("compacted block");
+        let original = Settings::parse(Some(&block)).expect("original block");
+        assert_eq!(read.limits.votes_per_day, 7);
+        assert_eq!(read.reputation.accept, 20);
+        assert_eq!(
+            serde_json::to_value(&read).expect("settings serialize"),
+            serde_json::to_value(&original).expect("settings serialize"),
+        );
+        // compacting twice (loco's `start` runs the hook twice) changes nothing
+        compact(&mut config);
+        let again = Settings::parse(config.as_ref()).expect("compacted twice");
+        assert_eq!(again.limits.votes_per_day, 7);
+    }
+
+    #[test]
+    fn a_bad_block_is_refused_compacted_or_not() {
+        let block = serde_json::json!({ "no_such_key": true });
+        assert!(Settings::parse(Some(&block)).is_err());
+        let compacted = serde_json::Value::String(block.to_string());
+        assert!(Settings::parse(Some(&compacted)).is_err());
     }
 }
