@@ -95,10 +95,15 @@ def main() -> int:
         if args.db == "postgres":
             psql(f"drop database if exists {DB} with (force)")
         shutil.rmtree(tmp, ignore_errors=True)
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     summary = re.search(r"^requests .*$", out, re.M).group(0)
+    total = int(re.search(r"requests (\d+)", summary).group(1))
+    refused = int(re.search(r"refused (\d+)", summary).group(1))
+    # refusals (one's own post) are whole transactions too, but not votes
+    votes = rate * (total - refused) / max(total, 1)
     print(f"{args.size} data set on {args.db}, {len(sessions)} voters, wrk -c{args.conns} "
-          f"-d{seconds}s: {float(rate):,.0f} votes/s; {summary}; RSS {rss:.1f} MiB")
+          f"-d{seconds}s: {votes:,.0f} votes/s ({rate:,.0f} requests/s); {summary}; "
+          f"RSS {rss:.1f} MiB")
     print(verify.stdout.strip() or verify.stderr.strip()[-500:])
     failed = int(re.search(r"failed (\d+)", summary).group(1))
     return 0 if verify.returncode == 0 and failed == 0 else 1
