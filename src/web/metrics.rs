@@ -4,7 +4,10 @@
 //! page-cache hits). `GET /metrics` renders them for clients inside the
 //! allowed networks only; everyone else gets the 404 of a page that does
 //! not exist.
-use std::{sync::OnceLock, time::Instant};
+use std::{
+    sync::OnceLock,
+    time::{Duration, Instant},
+};
 
 use axum::{
     extract::{MatchedPath, Request, State},
@@ -27,8 +30,17 @@ const BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
+/// How often the recorder folds recorded latencies into its buckets.
+const UPKEEP: Duration = Duration::from_secs(1);
+
 /// The process-wide recorder (installed once; every app in a test process
 /// shares it).
+///
+/// A histogram keeps every recorded value until upkeep folds it into the
+/// buckets, and only a scrape ran upkeep: where nobody scraped `/metrics`,
+/// each request kept its latency for good (anonymous RSS grew 25 MiB per
+/// 30 s of page-cache hits in the page benchmark). A thread now runs it
+/// every second, whether anyone scrapes or not.
 pub fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
@@ -39,6 +51,16 @@ pub fn handle() -> &'static PrometheusHandle {
         let handle = recorder.handle();
         if metrics::set_global_recorder(recorder).is_err() {
             tracing::warn!("a metrics recorder was installed already");
+        }
+        let upkeep = handle.clone();
+        if let Err(error) = std::thread::Builder::new()
+            .name("metrics-upkeep".into())
+            .spawn(move || loop {
+                std::thread::sleep(UPKEEP);
+                upkeep.run_upkeep();
+            })
+        {
+            tracing::error!(%error, "cannot start the metrics upkeep thread");
         }
         handle
     })
