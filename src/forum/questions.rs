@@ -23,7 +23,7 @@ use crate::{
 
 mod listing;
 mod related;
-pub use listing::{list, ListFilter, ListPage, QuestionSummary, Sort, PER_PAGE};
+pub use listing::{list, ListFilter, ListPage, QuestionSummary, Sort, PER_PAGE, SEARCH_CANDIDATES};
 pub use related::{near, similar, Near, RelatedCache};
 
 /// The ask/edit form as typed.

@@ -83,6 +83,50 @@ async fn tags_have_counts_and_their_own_lists() {
     );
 }
 
+/// A search in relevance order ranks only the newest matches (so its cost
+/// does not grow with the data) and says that there are more.
+#[tokio::test]
+async fn a_ranked_search_ranks_the_newest_matches_and_says_there_are_more() {
+    use nightcoder::forum::questions::SEARCH_CANDIDATES;
+    let app = TestApp::new().await;
+    let a = app.create_user("haystack").await;
+    let oldest = app
+        .question(&a, "Needle needle needle in the oldest title", "search")
+        .await;
+    for i in 0..SEARCH_CANDIDATES {
+        app.question(
+            &a,
+            &format!("Newer question number {i} with a needle"),
+            "search",
+        )
+        .await;
+    }
+    let client = app.client();
+    let page = client.get("/questions?q=needle").await.text();
+    let hits = texts(&page, ".question-row .question-title a");
+    assert_eq!(hits.len(), 20);
+    assert!(
+        !hits.contains(&oldest.title),
+        "the best title is older than the newest {SEARCH_CANDIDATES} matches"
+    );
+    assert!(
+        text(&page, "main").contains("more than 1"),
+        "the count says there are more"
+    );
+    // narrower words reach it
+    let hits = texts(
+        &client.get("/questions?q=needle+oldest").await.text(),
+        ".question-row .question-title a",
+    );
+    assert_eq!(hits, std::slice::from_ref(&oldest.title));
+    // the other orders still see every match
+    let votes = client
+        .get("/questions?q=needle&sort=votes&page=51")
+        .await
+        .text();
+    assert_eq!(texts(&votes, ".question-row .question-title a").len(), 1);
+}
+
 #[tokio::test]
 async fn search_is_ranked_covers_answers_and_survives_hostile_input() {
     let app = TestApp::new().await;

@@ -20,6 +20,12 @@ pub const PER_PAGE: u64 = 20;
 pub const MAX_PAGES: u64 = 500;
 /// Counting stops here; pages show "10 000+".
 const COUNT_CAP: u64 = PER_PAGE * MAX_PAGES;
+/// A search ranked by relevance ranks the newest this many matches, and
+/// counts up to here ("1 000+"). Ranking every match grew with the data: a
+/// common word matches tens of thousands of questions on the large set,
+/// and the signed-in search page fell to 8 req/s. A reader refines the
+/// words long before page 50.
+pub const SEARCH_CANDIDATES: u64 = 1_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
@@ -180,8 +186,33 @@ fn from_where(sql: &mut Sql, backend: DatabaseBackend, f: &ListFilter, authors: 
     }
 }
 
+/// Whether the rows are ranked by relevance (a search in the default order).
+fn ranked(f: &ListFilter) -> bool {
+    f.query.is_some() && f.sort == Sort::Newest
+}
+
+/// Appends the bound of a ranked search: only the newest
+/// [`SEARCH_CANDIDATES`] matches are ranked (read off the index in id order,
+/// so the bound costs a thousand index entries, not every match).
+fn push_candidates(sql: &mut Sql, backend: DatabaseBackend, query: &SearchQuery) {
+    let limit = Value::from(SEARCH_CANDIDATES as i64);
+    match backend {
+        DatabaseBackend::Postgres => sql.push_bind(
+            " AND q.id >= (SELECT COALESCE(MIN(c.id), 0) FROM (SELECT id FROM questions \
+             WHERE search_vector @@ websearch_to_tsquery('simple', ?) AND deleted_at IS NULL \
+             ORDER BY id DESC LIMIT ?) c)",
+            [Value::from(query.text.clone()), limit],
+        ),
+        _ => sql.push_bind(
+            " AND questions_fts.rowid >= (SELECT COALESCE(MIN(c.rowid), 0) FROM (SELECT rowid \
+             FROM questions_fts WHERE questions_fts MATCH ? ORDER BY rowid DESC LIMIT ?) c)",
+            [Value::from(query.fts5()), limit],
+        ),
+    };
+}
+
 fn order_by(sql: &mut Sql, backend: DatabaseBackend, f: &ListFilter) {
-    if f.query.is_some() && f.sort == Sort::Newest {
+    if ranked(f) {
         // searching ranks by relevance unless another order was asked for
         match backend {
             DatabaseBackend::Postgres => {
@@ -212,20 +243,25 @@ pub async fn list(db: &impl ConnectionTrait, filter: &ListFilter) -> Result<List
     let backend = db.get_database_backend();
     let per_page = filter.per_page.unwrap_or(PER_PAGE).clamp(1, 100);
 
+    let cap = if ranked(filter) {
+        SEARCH_CANDIDATES
+    } else {
+        COUNT_CAP
+    };
     let counted = if filter.latest_only {
         0
     } else {
         let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1");
         from_where(&mut count, backend, filter, false);
-        count.push_bind(" LIMIT ?) capped", [Value::from(COUNT_CAP as i64 + 1)]);
+        count.push_bind(" LIMIT ?) capped", [Value::from(cap as i64 + 1)]);
         let n = Count::find_by_statement(count.build(backend))
             .one(db)
             .await?
             .map_or(0, |c| c.n);
         u64::try_from(n).unwrap_or(0)
     };
-    let capped = counted > COUNT_CAP;
-    let total = counted.min(COUNT_CAP);
+    let capped = counted > cap;
+    let total = counted.min(cap);
     let pages = total.div_ceil(per_page).clamp(1, MAX_PAGES);
     let page = filter.page.clamp(1, pages);
 
@@ -235,6 +271,9 @@ pub async fn list(db: &impl ConnectionTrait, filter: &ListFilter) -> Result<List
          u.reputation AS author_reputation, u.avatar AS author_avatar",
     );
     from_where(&mut rows, backend, filter, true);
+    if let (true, Some(query)) = (ranked(filter), &filter.query) {
+        push_candidates(&mut rows, backend, query);
+    }
     order_by(&mut rows, backend, filter);
     rows.push_bind(
         " LIMIT ? OFFSET ?",
