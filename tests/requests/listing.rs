@@ -57,7 +57,7 @@ async fn sorts_order_the_list() {
 async fn tags_have_counts_and_their_own_lists() {
     let app = TestApp::new().await;
     let a = app.create_user("tagger").await;
-    app.question(&a, "Question about rust only", "rust").await;
+    let only = app.question(&a, "Question about rust only", "rust").await;
     app.question(&a, "Question about rust and async", "rust async")
         .await;
     app.question(&a, "Question about python here", "python")
@@ -73,6 +73,15 @@ async fn tags_have_counts_and_their_own_lists() {
         2
     );
     assert_eq!(text(&rust.text(), "h1"), "Questions tagged [rust]");
+    assert!(text(&rust.text(), "main").contains("2 questions"));
+    // the tag's kept count stands in for counting its questions; a
+    // search or the unanswered filter within the tag still counts
+    app.answer(&a, &only, "An answer to the rust-only question")
+        .await;
+    let unanswered = client.get("/tags/rust?sort=unanswered").await.text();
+    assert!(text(&unanswered, "main").contains("1 question"));
+    let searched = client.get("/tags/rust?q=async").await.text();
+    assert!(text(&searched, "main").contains("1 question"));
     assert_eq!(client.get("/tags/RUST").await.status_code(), 200);
     assert_eq!(client.get("/tags/nonexistent").await.status_code(), 404);
     assert_eq!(client.get("/tags/%3Cscript%3E").await.status_code(), 404);

@@ -245,7 +245,12 @@ async fn deleting_hides_the_question_everywhere() {
         .await
         .text()
         .contains("about to vanish"));
-    assert_eq!(client.get("/tags/vanishing").await.status_code(), 200);
+    let vanishing = client.get("/tags/vanishing").await;
+    assert_eq!(vanishing.status_code(), 200);
+    assert!(
+        text(&vanishing.text(), "main").contains("0 questions"),
+        "the tag's count follows the deletion"
+    );
     assert!(
         !client.get("/tags").await.text().contains(">vanishing<"),
         "empty tags are hidden"

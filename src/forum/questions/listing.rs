@@ -71,6 +71,9 @@ pub struct ListFilter {
     /// First page only, no count (profiles and the home page show the latest
     /// few and link to the full list).
     pub latest_only: bool,
+    /// How many questions match, when the caller knows it already (a tag's
+    /// count, kept in the same transactions as its questions): no counting.
+    pub known_total: Option<u64>,
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -250,6 +253,8 @@ pub async fn list(db: &impl ConnectionTrait, filter: &ListFilter) -> Result<List
     };
     let counted = if filter.latest_only {
         0
+    } else if let Some(known) = filter.known_total {
+        known
     } else {
         let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1");
         from_where(&mut count, backend, filter, false);
