@@ -1,9 +1,11 @@
 //! The question list: sort orders, tag filter, full-text search, pages.
 //!
-//! One page costs three queries whatever the data size: a capped count, the
-//! rows (joined with their authors) and the tags of those rows. Deep pages
-//! are clamped: at most `MAX_PAGES` pages of `PER_PAGE`, so no OFFSET ever
-//! exceeds 10 000 rows.
+//! One page costs three queries whatever the data size: a capped count (none
+//! when the caller knows the total, as a tag page does), the rows (joined
+//! with their authors) and the tags of those rows. Deep pages are clamped:
+//! at most `MAX_PAGES` pages of `PER_PAGE`, so no OFFSET ever exceeds
+//! 10 000 rows; a search in relevance order ranks only the newest
+//! `SEARCH_CANDIDATES` matches.
 use sea_orm::{
     prelude::DateTimeWithTimeZone, ConnectionTrait, DatabaseBackend, DbErr, FromQueryResult, Value,
 };
@@ -18,10 +20,10 @@ use crate::{
 
 pub const PER_PAGE: u64 = 20;
 pub const MAX_PAGES: u64 = 500;
-/// Counting stops here; pages show "10 000+".
+/// Counting stops here; pages show "more than 10000 questions".
 const COUNT_CAP: u64 = PER_PAGE * MAX_PAGES;
 /// A search ranked by relevance ranks the newest this many matches, and
-/// counts up to here ("1 000+"). Ranking every match grew with the data: a
+/// counts up to here ("more than 1000 questions"). Ranking every match grew with the data: a
 /// common word matches tens of thousands of questions on the large set,
 /// and the signed-in search page fell to 8 req/s. A reader refines the
 /// words long before page 50.
