@@ -17,7 +17,7 @@ use crate::{
     notifications::{self, follows, Kind},
     revisions, search,
     users::{self, Actor},
-    votes::{Reason, Target, Votes},
+    votes::{self, Reason, Target, Votes},
 };
 
 /// The answer form.
@@ -58,6 +58,8 @@ pub struct AnswerRow {
     pub author_reputation: i64,
     pub author_avatar: Option<String>,
     pub editor_name: Option<String>,
+    /// The viewer's vote on the answer (`votes.value`), when there is one.
+    pub my_vote: Option<i16>,
 }
 
 impl Model {
@@ -213,15 +215,27 @@ impl Model {
         db: &impl ConnectionTrait,
         question_id: i64,
         include_deleted: bool,
+        viewer: Option<i64>,
     ) -> DbResult<Vec<AnswerRow>> {
+        // the viewer's votes ride along (one unique-index probe per answer)
+        // rather than costing the page a query of their own
         let mut q = Sql::new(
             "SELECT a.id, a.body_html, a.score, a.up_count, a.down_count, a.is_accepted, a.created_at, \
              a.edited_at, a.deleted_at, a.user_id, u.username AS author_name, \
-             u.reputation AS author_reputation, u.avatar AS author_avatar, e.username AS editor_name \
+             u.reputation AS author_reputation, u.avatar AS author_avatar, e.username AS editor_name, \
+             mv.value AS my_vote \
              FROM answers a JOIN users u ON u.id = a.user_id LEFT JOIN users e ON e.id = a.edited_by \
+             LEFT JOIN votes mv ON mv.user_id = ? AND mv.target_kind = ? AND mv.target_id = a.id \
              WHERE a.question_id = ?",
         );
-        q.push_bind("", [Value::from(question_id)]);
+        q.push_bind(
+            "",
+            [
+                Value::from(viewer.unwrap_or(0)),
+                Value::from(votes::ANSWER),
+                Value::from(question_id),
+            ],
+        );
         if !include_deleted {
             q.push(" AND a.deleted_at IS NULL");
         }

@@ -273,6 +273,7 @@ struct Around {
     original_id: Option<i64>,
     original_slug: Option<String>,
     original_title: Option<String>,
+    my_vote: Option<i16>,
 }
 
 impl Model {
@@ -330,8 +331,9 @@ impl Model {
              (SELECT e.username FROM users e WHERE e.id = ?) AS editor, \
              (SELECT COUNT(*) FROM close_votes cv WHERE cv.question_id = ? AND cv.action = ?) AS close_votes, \
              EXISTS (SELECT 1 FROM close_votes cv WHERE cv.question_id = ? AND cv.action = ? AND cv.user_id = ?) \
-             AS my_close_vote, o.id AS original_id, o.slug AS original_slug, o.title AS original_title \
-             FROM users u LEFT JOIN questions o ON o.id = ? AND o.deleted_at IS NULL WHERE u.id = ?",
+             AS my_close_vote, o.id AS original_id, o.slug AS original_slug, o.title AS original_title, \
+             (SELECT mv.value FROM votes mv WHERE mv.user_id = ? AND mv.target_kind = ? AND mv.target_id = ?) \
+             AS my_vote FROM users u LEFT JOIN questions o ON o.id = ? AND o.deleted_at IS NULL WHERE u.id = ?",
             [
                 sea_orm::Value::from(self.id),
                 sea_orm::Value::from(self.id),
@@ -342,6 +344,9 @@ impl Model {
                 sea_orm::Value::from(self.id),
                 sea_orm::Value::from(action),
                 sea_orm::Value::from(viewer.unwrap_or(0)),
+                sea_orm::Value::from(viewer.unwrap_or(0)),
+                sea_orm::Value::from(votes::QUESTION),
+                sea_orm::Value::from(self.id),
                 sea_orm::Value::from(self.duplicate_of.unwrap_or(0)),
                 sea_orm::Value::from(self.user_id),
             ],
@@ -361,6 +366,7 @@ impl Model {
                 original_id: None,
                 original_slug: None,
                 original_title: None,
+                my_vote: None,
             }))
     }
 
@@ -385,11 +391,19 @@ impl Model {
             .collect();
         tags.sort_unstable();
         let staff = viewer.is_some_and(Actor::is_staff);
-        let answers = super::answers::Model::for_question(db, self.id, staff).await?;
+        let answers = super::answers::Model::for_question(db, self.id, staff, viewer_id).await?;
         let comments = super::comments::for_question(db, self.id, viewer_id, all_comments).await?;
-        let mut targets = vec![(votes::QUESTION, self.id)];
-        targets.extend(answers.iter().map(|r| (votes::ANSWER, r.id)));
-        let mine = votes::viewer_votes(db, viewer_id, &targets).await?;
+        let mine = around
+            .my_vote
+            .map(|v| ((votes::QUESTION, self.id), v))
+            .into_iter()
+            .chain(
+                answers
+                    .iter()
+                    .filter_map(|a| a.my_vote.map(|v| ((votes::ANSWER, a.id), v))),
+            )
+            .map(|(target, v)| (target, votes::Direction::from_value(v).as_str()))
+            .collect();
         let near = near(db, related, self.id, &self.title).await?;
         let original = match (
             around.original_id,

@@ -4,7 +4,11 @@ use std::sync::Arc;
 use nightcoder::db::entities::votes as vote_rows;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-use crate::support::{client::location, html::text, Client, TestApp, PASSWORD};
+use crate::support::{
+    client::location,
+    html::{count, text},
+    Client, TestApp, PASSWORD,
+};
 
 async fn vote(client: &Client, path: &str, direction: &str) -> axum_test::TestResponse {
     client.post(path, &[("direction", direction)]).await
@@ -32,6 +36,9 @@ async fn voting_without_javascript_returns_to_the_post_and_pays_the_author() {
     let a = app
         .answer(&author, &q, "a self-answer, votable by others")
         .await;
+    let other = app
+        .answer(&author, &q, "another answer nobody votes on")
+        .await;
     let (_, client) = app.login_as("voter").await;
     client.get(&q.url()).await;
     let res = vote(&client, &format!("/questions/{}/vote", q.id), "up").await;
@@ -46,6 +53,19 @@ async fn voting_without_javascript_returns_to_the_post_and_pays_the_author() {
         page.contains(r#"aria-pressed="true""#),
         "the viewer's own vote is shown"
     );
+    // each post shows the viewer's own vote on it, and only that
+    assert_eq!(
+        count(&page, "#question .btn-vote.active[data-direction=up]"),
+        1
+    );
+    let on = |id: i64, how: &str| format!("#answer-{id} .btn-vote.active[data-direction={how}]");
+    assert_eq!(count(&page, &on(a.id, "up")), 1);
+    assert_eq!(count(&page, &on(other.id, "up")), 0);
+    assert_eq!(count(&page, ".btn-vote.active"), 2);
+    // and another reader sees none of it
+    let (_, reader) = app.login_as("reader").await;
+    let page = reader.get(&q.url()).await.text();
+    assert_eq!(count(&page, ".btn-vote.active"), 0);
     app.assert_ledger_consistent().await;
 }
 
