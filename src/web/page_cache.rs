@@ -15,6 +15,9 @@
 //!   their change at once.
 //! * A page rendered while a clear happened is not stored (the local epoch
 //!   moved), so a stale render never outlives the write that made it stale.
+//! * A page past its TTL is rendered anew by one request while the others
+//!   are served the aged copy (up to twice the TTL), so a busy page aging
+//!   is not rendered by every request waiting for it.
 use std::{
     sync::{
         atomic::{AtomicBool, AtomicU64, Ordering},
@@ -48,6 +51,27 @@ struct Entry {
     born: Instant,
     headers: HeaderMap,
     body: Bytes,
+    /// A request is rendering this page anew since it aged past the TTL.
+    refreshing: AtomicBool,
+}
+
+/// What a lookup found for a request.
+enum Found {
+    /// A page to serve: fresh, or aged while another request renders it anew.
+    Serve(Arc<Entry>),
+    /// This request renders the aged page anew; the others meanwhile get
+    /// the aged one. Dropping the turn (the render failed or the client
+    /// went away) lets the next request take it.
+    Refresh(Refreshing),
+    Miss,
+}
+
+struct Refreshing(Arc<Entry>);
+
+impl Drop for Refreshing {
+    fn drop(&mut self) {
+        self.0.refreshing.store(false, Ordering::SeqCst);
+    }
 }
 
 #[derive(Clone)]
@@ -102,6 +126,33 @@ impl PageCache {
 }
 
 impl Inner {
+    /// A page past its TTL is only a few relative times ("5 minutes ago")
+    /// behind: one request renders it anew while the others keep getting it,
+    /// instead of every waiting request rendering it at once (on 100k
+    /// questions that put p99 at 33–66 ms each time a busy page aged). A
+    /// write still voids it at once (the epoch), and it is never served
+    /// past twice the TTL.
+    fn find(&self, key: &Key) -> Found {
+        let Some(entry) = self.pages.get(key) else {
+            return Found::Miss;
+        };
+        if entry.epoch != self.epoch.load(Ordering::SeqCst) {
+            self.pages.remove(key);
+            return Found::Miss;
+        }
+        let age = entry.born.elapsed();
+        if age < self.ttl {
+            return Found::Serve(entry);
+        }
+        if !entry.refreshing.swap(true, Ordering::SeqCst) {
+            return Found::Refresh(Refreshing(entry));
+        }
+        if age < self.ttl.saturating_mul(2) {
+            return Found::Serve(entry);
+        }
+        Found::Miss
+    }
+
     fn clear(&self) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
         self.pages.clear();
@@ -299,17 +350,20 @@ pub async fn layer(State(cache): State<PageCache>, req: Request, next: Next) -> 
     }
     let started = Instant::now();
     let key: Key = (lang_of(req.headers()).code(), req.uri().to_string());
-    if let Some(entry) = inner.pages.get(&key) {
-        if entry.born.elapsed() < inner.ttl && entry.epoch == inner.epoch.load(Ordering::SeqCst) {
-            return served(&entry, &req, started);
-        }
-        inner.pages.remove(&key);
-    }
+    let turn = match inner.find(&key) {
+        Found::Serve(entry) => return served(&entry, &req, started),
+        Found::Refresh(turn) => Some(turn),
+        Found::Miss => None,
+    };
     metrics::counter!("nightcoder_page_cache_misses_total").increment(1);
     let epoch = inner.epoch.load(Ordering::SeqCst);
     let born = Instant::now();
     let res = next.run(req).await;
     if !keepable(&res) {
+        if turn.is_some() {
+            // the page no longer renders as a kept page (gone, or personal)
+            inner.pages.remove(&key);
+        }
         return res;
     }
     // rendered pages know their length; a stream or a huge page passes by
@@ -319,6 +373,9 @@ pub async fn layer(State(cache): State<PageCache>, req: Request, next: Next) -> 
         .upper()
         .is_some_and(|n| n <= MAX_PAGE_BYTES as u64);
     if !small {
+        if turn.is_some() {
+            inner.pages.remove(&key);
+        }
         return res;
     }
     let (parts, body) = res.into_parts();
@@ -333,6 +390,7 @@ pub async fn layer(State(cache): State<PageCache>, req: Request, next: Next) -> 
                 born,
                 headers: parts.headers.clone(),
                 body: body.clone(),
+                refreshing: AtomicBool::new(false),
             }),
         );
         publish_size(&inner.pages);

@@ -182,3 +182,34 @@ async fn the_cache_stays_within_its_bytes_and_its_age() {
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     assert!(queries(&visitor.get(url).await) > 0);
 }
+
+#[tokio::test]
+async fn an_aged_page_is_rendered_by_one_request_while_the_others_get_the_aged_copy() {
+    let app = TestApp::with_settings(|s| {
+        s["page_cache"] =
+            json!({ "enabled": true, "max_bytes": 4_000_000, "ttl_seconds": 1, "poll_ms": 100 });
+    })
+    .await;
+    let asker = app.create_user("asker").await;
+    let q = app
+        .question(&asker, "Who renders a page once it has aged?", "cache")
+        .await;
+    let visitor = app.client();
+    assert!(queries(&visitor.get(&q.url()).await) > 0);
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let url = q.url();
+    let answers = futures_util::future::join_all((0..8).map(|_| visitor.get(&url))).await;
+    assert!(answers.iter().all(|r| r.status_code() == 200));
+    let rendered = answers.iter().filter(|r| queries(r) > 0).count();
+    assert_eq!(rendered, 1, "one request renders the aged page anew");
+    let aged = answers
+        .iter()
+        .filter(|r| r.maybe_header("x-page-cache").is_some())
+        .count();
+    assert_eq!(aged, 7, "the others get the aged copy meanwhile");
+    // the new render was kept
+    assert_eq!(queries(&visitor.get(&q.url()).await), 0);
+    // aged again with nobody rendering it, the next request renders it
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    assert!(queries(&visitor.get(&q.url()).await) > 0);
+}
