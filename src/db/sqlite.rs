@@ -138,9 +138,10 @@ async fn stable_plans_and_short_waits(conn: &mut SqliteConnection) -> Result<(),
 /// A SQLite statement runs on its connection's own thread and its work is
 /// CPU, so connections beyond the cores add threads to switch between and
 /// one more mapping of the database each (resident memory counts a mapped
-/// page once per mapping), but no throughput: on 2 cores the signed-in
-/// question page ran at the same rate with 2, 3, 4 or 10 connections, and
-/// the whole page benchmark ended 14 MiB smaller with 4 than with 10.
+/// page once per mapping), but no throughput: on 2 cores, 4 connections
+/// instead of 10 served the signed-in question page at the same or a lower
+/// CPU cost per view and votes at the same rate, and the whole page
+/// benchmark ended at 78 MiB resident instead of 93–99 MiB.
 /// Four leave readers a connection while a writer waits for the lock and a
 /// slow search runs. PostgreSQL keeps the configured size: its queries wait
 /// on the network and another process, not on this one's cores.
