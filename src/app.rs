@@ -24,7 +24,7 @@ use crate::{
     settings::Settings,
     tasks, users,
     votes::{self, ReputationRules, SqlVoteRepository, Votes},
-    web::{self, query_count},
+    web,
 };
 
 pub struct App;
@@ -102,7 +102,7 @@ impl Hooks for App {
             )?));
         }
         ctx.db
-            .set_metric_callback(|info| query_count::record(info.statement));
+            .set_metric_callback(|info| crate::db::statements::record(info.statement));
         let votes = Votes::new(
             SqlVoteRepository::new(ctx.db.clone()),
             ReputationRules::new(settings.reputation.clone()),

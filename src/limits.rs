@@ -284,7 +284,7 @@ pub async fn hit(
     // without the hourly housekeeping; a failed sweep is not the request's
     // problem
     if rand::random_ratio(1, 512) {
-        if let Err(error) = crate::web::query_count::aside(purge_expired(db)).await {
+        if let Err(error) = crate::db::statements::aside(purge_expired(db)).await {
             tracing::warn!(%error, "sweeping old rate-limit windows failed");
         }
     }

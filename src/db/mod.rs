@@ -2,6 +2,7 @@
 //! builder for the few queries the ORM cannot express on both databases.
 pub mod entities;
 pub mod sqlite;
+pub mod statements;
 
 use sea_orm::{
     ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
