@@ -89,9 +89,7 @@ impl Hooks for App {
         let mut ctx = ctx;
         // before anything records a metric
         web::metrics::handle();
-        if ctx.db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
-            ctx.db = crate::db::sqlite::connect(&ctx.config.database).await?;
-        }
+        ctx.db = crate::db::pool::connect(&ctx.config.database).await?;
         let settings = Settings::from_context(&ctx)?;
         if ctx.environment == Environment::Test {
             ctx.storage = Arc::new(Storage::single(storage::drivers::mem::new()));

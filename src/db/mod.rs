@@ -1,6 +1,7 @@
 //! Database helpers shared by the models: write transactions and a tiny SQL
 //! builder for the few queries the ORM cannot express on both databases.
 pub mod entities;
+pub mod pool;
 pub mod sqlite;
 pub mod statements;
 

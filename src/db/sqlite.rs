@@ -24,7 +24,7 @@ use std::{
 
 use sea_orm::{
     sqlx::{self, sqlite::SqliteConnection, Executor},
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr,
+    Database, DatabaseConnection, DbErr,
 };
 
 /// loco's own defaults, on every connection.
@@ -151,7 +151,8 @@ pub fn pool_limit(configured: u32, cpus: usize) -> u32 {
     configured.min(per_cpu.max(4)).max(1)
 }
 
-/// A pool for `config` whose every connection has the pragmas and QPSG.
+/// A pool for `config` whose every connection has the pragmas and QPSG
+/// (`db::pool::connect` runs the config's `run_on_start` afterwards).
 ///
 /// # Errors
 /// When the database cannot be opened.
@@ -166,15 +167,7 @@ pub async fn connect(config: &loco_rs::config::Database) -> Result<DatabaseConne
             "SQLite pool limited to two connections per core"
         );
     }
-    let mut opt = ConnectOptions::new(&config.uri);
-    opt.max_connections(max)
-        .min_connections(config.min_connections.min(max))
-        .connect_timeout(Duration::from_millis(config.connect_timeout))
-        .idle_timeout(Duration::from_millis(config.idle_timeout))
-        .sqlx_logging(config.enable_logging);
-    if let Some(acquire) = config.acquire_timeout {
-        opt.acquire_timeout(Duration::from_millis(acquire));
-    }
+    let mut opt = super::pool::options(config, max);
     opt.map_sqlx_sqlite_pool_opts(|pool| {
         pool.after_connect(|conn, _| {
             Box::pin(async move {
@@ -184,13 +177,7 @@ pub async fn connect(config: &loco_rs::config::Database) -> Result<DatabaseConne
             })
         })
     });
-    let db = Database::connect(opt).await?;
-    if let Some(sql) = &config.run_on_start {
-        // the operator's own config, not user input; it may hold any SQL,
-        // so it runs once, as loco runs it, after the built-in pragmas
-        db.execute_unprepared(sql).await?;
-    }
-    Ok(db)
+    Database::connect(opt).await
 }
 
 #[cfg(test)]
