@@ -12,7 +12,7 @@ use axum::{
 use axum_extra::extract::CookieJar;
 use loco_rs::prelude::{TeraView, ViewRenderer};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tower_sessions::Session;
 
 use crate::{
@@ -194,29 +194,59 @@ impl Base {
         }
     }
 
+    /// The layout's variables.
+    fn layout(&self) -> Layout<'_> {
+        Layout {
+            lang: self.lang,
+            me: self.user.as_ref().map(Me::new),
+            csrf_token: self.csrf_token.as_deref().unwrap_or_default(),
+            flash: self.flash.as_ref().map(|f| FlashView {
+                kind: f.kind,
+                message: t(self.lang, &f.key),
+            }),
+            current_path: &self.path,
+            asset_v: static_files::asset_version(),
+            site_url: site_url(),
+            canonical_path: canonical_path(&self.path),
+            noindex: private_path(&self.path),
+        }
+    }
+
     /// The layout's variables merged with a page's own (the page wins).
     #[must_use]
     pub fn merge(&self, data: Value) -> Value {
-        let flash = self.flash.as_ref().map(|f| FlashView {
-            kind: f.kind,
-            message: t(self.lang, &f.key),
-        });
-        let mut base = json!({
-            "lang": self.lang,
-            "me": self.user.as_ref().map(Me::new),
-            "csrf_token": self.csrf_token.clone().unwrap_or_default(),
-            "flash": flash,
-            "current_path": self.path,
-            "asset_v": static_files::asset_version(),
-            "site_url": site_url(),
-            "canonical_path": canonical_path(&self.path),
-            "noindex": private_path(&self.path),
-        });
+        let mut base = serde_json::to_value(self.layout()).unwrap_or_default();
         if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), data) {
             base.extend(extra);
         }
         base
     }
+}
+
+/// What the base layout reads.
+#[derive(Serialize)]
+struct Layout<'a> {
+    lang: Lang,
+    me: Option<Me>,
+    csrf_token: &'a str,
+    flash: Option<FlashView>,
+    current_path: &'a str,
+    asset_v: &'static str,
+    site_url: &'static str,
+    canonical_path: String,
+    noindex: bool,
+}
+
+/// The layout's variables, then a page's own: serialized straight into the
+/// template context, the page's value last, so it wins a name both use. A
+/// page that passes a struct skips the JSON tree in between, whose building
+/// and conversion were 6 % of a signed-in question page's CPU.
+#[derive(Serialize)]
+struct WithLayout<'a, P: Serialize> {
+    #[serde(flatten)]
+    layout: Layout<'a>,
+    #[serde(flatten)]
+    page: &'a P,
 }
 
 /// Extractor: the base context plus the session, for handlers that render.
@@ -301,7 +331,7 @@ impl Page {
     ///
     /// # Errors
     /// When the template fails to render.
-    pub fn render(&self, v: &TeraView, template: &str, data: Value) -> Result<Response> {
+    pub fn render(&self, v: &TeraView, template: &str, data: impl Serialize) -> Result<Response> {
         self.render_status(v, StatusCode::OK, template, data)
     }
 
@@ -314,9 +344,15 @@ impl Page {
         v: &TeraView,
         status: StatusCode,
         template: &str,
-        data: Value,
+        data: impl Serialize,
     ) -> Result<Response> {
-        let html = v.render(template, self.base.merge(data))?;
+        let html = v.render(
+            template,
+            WithLayout {
+                layout: self.base.layout(),
+                page: &data,
+            },
+        )?;
         let mut res = Response::new(Body::from(html));
         *res.status_mut() = status;
         res.headers_mut().insert(

@@ -234,6 +234,46 @@ fn question_view(
     }
 }
 
+/// What `questions/show.html` reads besides the layout.
+#[derive(Serialize)]
+struct ShowData<'a> {
+    question: QuestionView,
+    answers: Vec<AnswerView>,
+    qa_page_jsonld: String,
+    answer_form: AnswerForm<'a>,
+    errors: std::collections::BTreeMap<String, String>,
+    linked: Vec<NearView<'a>>,
+    related: Vec<NearView<'a>>,
+    close_reasons: [&'static str; 4],
+}
+
+/// The answer form's draft (after a refused answer or a preview).
+#[derive(Serialize)]
+struct AnswerForm<'a> {
+    body: &'a str,
+    preview_html: String,
+}
+
+/// A linked or related question in the sidebar.
+#[derive(Serialize)]
+struct NearView<'a> {
+    title: &'a str,
+    url: String,
+    answer_count: i32,
+    solved: bool,
+}
+
+impl<'a> NearView<'a> {
+    fn of(n: &'a questions::Near) -> Self {
+        Self {
+            title: &n.title,
+            url: n.url(),
+            answer_count: n.answer_count,
+            solved: n.solved,
+        }
+    }
+}
+
 /// # Errors
 /// When the template fails to render.
 pub fn show(
@@ -274,31 +314,22 @@ pub fn show(
         super::structured::qa_page_jsonld(&question, &answers)
     };
     let (linked, related): (Vec<_>, Vec<_>) = data.near.iter().partition(|n| n.linked);
-    let near = |list: Vec<&questions::Near>| -> Vec<serde_json::Value> {
-        list.iter()
-            .map(|n| {
-                data!({
-                    "title": n.title,
-                    "url": n.url(),
-                    "answer_count": n.answer_count,
-                    "solved": n.solved,
-                })
-            })
-            .collect()
-    };
     page.render_status(
         v,
         status,
         "questions/show.html",
-        data!({
-            "question": question,
-            "answers": answers,
-            "qa_page_jsonld": structured,
-            "answer_form": { "body": answer_form, "preview_html": preview_html },
-            "errors": errors.translate(page.lang()),
-            "linked": near(linked),
-            "related": near(related),
-            "close_reasons": ["duplicate", "off-topic", "needs-details", "opinion-based"],
-        }),
+        ShowData {
+            question,
+            answers,
+            qa_page_jsonld: structured,
+            answer_form: AnswerForm {
+                body: answer_form,
+                preview_html,
+            },
+            errors: errors.translate(page.lang()),
+            linked: linked.into_iter().map(NearView::of).collect(),
+            related: related.into_iter().map(NearView::of).collect(),
+            close_reasons: ["duplicate", "off-topic", "needs-details", "opinion-based"],
+        },
     )
 }
