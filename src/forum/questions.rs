@@ -438,7 +438,7 @@ impl Model {
 /// # Errors
 /// On database errors.
 pub async fn latest(db: &impl ConnectionTrait, limit: u64) -> DbResult<Vec<QuestionSummary>> {
-    let page = list(
+    let page = listing::list_in(
         db,
         &ListFilter {
             page: 1,
@@ -460,7 +460,7 @@ pub async fn latest_by_user(
     user_id: i64,
     limit: u64,
 ) -> DbResult<Vec<QuestionSummary>> {
-    let page = list(
+    let page = listing::list_in(
         db,
         &ListFilter {
             user_id: Some(user_id),
