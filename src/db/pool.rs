@@ -41,15 +41,16 @@ fn is_sqlite(uri: &str) -> bool {
     uri.starts_with("sqlite:")
 }
 
-/// Opens the pool for `config` (SQLite through `db::sqlite`, which sets up
-/// each connection), then runs the config's `run_on_start` once, as loco
-/// does.
+/// Opens the pool for `config` (SQLite through `db::sqlite`, which sizes
+/// it and sets up each connection), then runs the config's `run_on_start`
+/// once, as loco does.
 ///
 /// # Errors
 /// When the database cannot be opened or `run_on_start` fails.
 pub async fn connect(config: &loco_rs::config::Database) -> Result<DatabaseConnection, DbErr> {
     let db = if is_sqlite(&config.uri) {
-        super::sqlite::connect(config).await?
+        let max = super::sqlite::pool_size(config.max_connections);
+        super::sqlite::connect(options(config, max)).await?
     } else {
         Database::connect(options(config, config.max_connections)).await?
     };

@@ -24,7 +24,7 @@ use std::{
 
 use sea_orm::{
     sqlx::{self, sqlite::SqliteConnection, Executor},
-    Database, DatabaseConnection, DbErr,
+    ConnectOptions, Database, DatabaseConnection, DbErr,
 };
 
 /// loco's own defaults, on every connection.
@@ -151,23 +151,29 @@ pub fn pool_limit(configured: u32, cpus: usize) -> u32 {
     configured.min(per_cpu.max(4)).max(1)
 }
 
-/// A pool for `config` whose every connection has the pragmas and QPSG
-/// (`db::pool::connect` runs the config's `run_on_start` afterwards).
-///
-/// # Errors
-/// When the database cannot be opened.
-pub async fn connect(config: &loco_rs::config::Database) -> Result<DatabaseConnection, DbErr> {
+/// The pool size for a configured one on this machine (see [`pool_limit`]),
+/// logged when it is lower.
+#[must_use]
+pub fn pool_size(configured: u32) -> u32 {
     let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let max = pool_limit(config.max_connections, cpus);
-    if max < config.max_connections {
+    let max = pool_limit(configured, cpus);
+    if max < configured {
         tracing::info!(
-            configured = config.max_connections,
+            configured,
             max,
             cpus,
             "SQLite pool limited to two connections per core"
         );
     }
-    let mut opt = super::pool::options(config, max);
+    max
+}
+
+/// Opens a pool with `opt` whose every connection has the pragmas and QPSG
+/// (`db::pool::connect` sizes it and runs the config's `run_on_start`).
+///
+/// # Errors
+/// When the database cannot be opened.
+pub async fn connect(mut opt: ConnectOptions) -> Result<DatabaseConnection, DbErr> {
     opt.map_sqlx_sqlite_pool_opts(|pool| {
         pool.after_connect(|conn, _| {
             Box::pin(async move {
