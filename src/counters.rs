@@ -42,6 +42,17 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<HashMap<String, i64>, DbEr
         .collect())
 }
 
+/// The value of counter `name` (0 before its row exists).
+///
+/// # Errors
+/// On database errors.
+pub async fn value(db: &impl ConnectionTrait, name: &'static str) -> Result<i64, DbErr> {
+    Ok(Entity::find_by_id(name)
+        .one(db)
+        .await?
+        .map_or(0, |c| c.value))
+}
+
 /// Recomputes every counter from the tables (after bulk loads, and by the
 /// `reputation:verify` family of checks).
 ///

@@ -92,6 +92,54 @@ async fn tags_have_counts_and_their_own_lists() {
     );
 }
 
+/// The whole list takes its count from the site's kept question count
+/// instead of counting rows on every view; the count follows deletions,
+/// and what the counter says is what the list shows.
+#[tokio::test]
+async fn the_whole_list_shows_the_kept_question_count() {
+    let app = TestApp::new().await;
+    let (owner, client) = app.login_as("counting").await;
+    let gone = app
+        .question(&owner, "A question that will be deleted", "counting")
+        .await;
+    app.question(&owner, "A question that stays in the list", "counting")
+        .await;
+    app.question(&owner, "Another question that stays listed", "counting")
+        .await;
+    assert!(text(&client.get("/questions").await.text(), "main").contains("3 questions"));
+    let res = client
+        .post(&format!("/questions/{}/delete", gone.id), &[])
+        .await;
+    assert_eq!(res.status_code(), 303);
+    for path in [
+        "/questions",
+        "/questions?sort=votes",
+        "/questions?sort=active",
+    ] {
+        assert!(
+            text(&client.get(path).await.text(), "main").contains("2 questions"),
+            "{path} counts the live questions"
+        );
+    }
+    nightcoder::db::Sql::new("UPDATE site_counters SET value = 12345 WHERE name = 'questions'")
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    let page = client.get("/questions?page=2").await.text();
+    assert!(
+        text(&page, "main").contains("more than 10"),
+        "the list reads the kept count"
+    );
+    assert!(
+        text(
+            &client.get("/questions?sort=unanswered").await.text(),
+            "main"
+        )
+        .contains("2 questions"),
+        "unanswered questions are counted"
+    );
+}
+
 /// A search in relevance order ranks only the newest matches (so its cost
 /// does not grow with the data) and says that there are more.
 #[tokio::test]
