@@ -14,7 +14,7 @@ fn retry_after(res: &axum_test::TestResponse) -> i64 {
 /// Limits count in fixed windows that start on multiples of their length
 /// (as the server's clock sees them); a test whose hits must land in one
 /// window waits out the last seconds of the current one first.
-async fn clear_of_window_edge(per_secs: u64) {
+pub async fn clear_of_window_edge(per_secs: u64) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap();
