@@ -18,7 +18,7 @@ use unic_langid::{langid, LanguageIdentifier};
 pub const LOCALES_DIR: &str = "locales";
 
 /// A language the forum is translated into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub enum Lang {
     #[default]
     #[serde(rename = "en")]
@@ -222,16 +222,23 @@ pub fn has_key(key: &str) -> bool {
 /// "5 minutes ago" in `lang`, from seconds since the event.
 #[must_use]
 pub fn ago(lang: Lang, then: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let secs = (now - then).num_seconds().max(0);
-    let (key, count) = match secs {
+    let (key, count) = ago_span(then.timestamp(), now);
+    t_args(lang, key, &[("count", Arg::Num(count))])
+}
+
+/// The message key and count [`ago`] prints for the unix time `then`: two
+/// times with the same span print the same text.
+#[must_use]
+pub fn ago_span(then: i64, now: DateTime<Utc>) -> (&'static str, i64) {
+    let secs = (now.timestamp() - then).max(0);
+    match secs {
         0..=44 => ("time-just-now", 0),
         45..=3_599 => ("time-minutes-ago", (secs / 60).max(1)),
         3_600..=86_399 => ("time-hours-ago", secs / 3_600),
         86_400..=2_591_999 => ("time-days-ago", secs / 86_400),
         2_592_000..=31_535_999 => ("time-months-ago", secs / 2_592_000),
         _ => ("time-years-ago", secs / 31_536_000),
-    };
-    t_args(lang, key, &[("count", Arg::Num(count))])
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod csrf;
 pub mod error;
 pub mod error_pages;
 pub mod flash;
+pub mod fragments;
 pub mod headers;
 pub mod ids;
 pub mod input;

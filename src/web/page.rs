@@ -24,7 +24,7 @@ use crate::{
         error::Result,
         error_pages::Rendered,
         flash::{self, Flash},
-        static_files,
+        fragments, static_files,
     },
 };
 
@@ -325,6 +325,22 @@ impl Page {
             self.base.csrf_token = Some(token.clone());
             self.minted = Some(token);
         }
+    }
+
+    /// A kept piece of this page (see [`fragments`]), with this page's
+    /// CSRF token.
+    ///
+    /// # Errors
+    /// When the template fails to render.
+    pub fn fragment<D: Serialize + std::hash::Hash>(
+        &self,
+        v: &TeraView,
+        template: &'static str,
+        data: &D,
+        clock: &impl std::hash::Hash,
+    ) -> Result<String> {
+        let csrf = self.base.csrf_token.as_deref().unwrap_or_default();
+        fragments::render(v, template, data, clock, csrf)
     }
 
     /// Renders `template` with status 200.
