@@ -239,7 +239,7 @@ impl Model {
 }
 
 /// A tag as posts and lists link it.
-#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq, Hash)]
 pub struct TagLink {
     pub name: String,
     pub url: String,

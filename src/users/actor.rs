@@ -48,7 +48,7 @@ impl Actor {
 }
 
 /// A post's author as lists and pages show them.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct Author {
     pub name: String,
     pub url: String,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// The vote widget's state for one post.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct VoteView {
     pub action: String,
     pub score: i32,

@@ -13,6 +13,7 @@ mod errors;
 mod flags;
 mod i18n;
 mod input;
+mod kept_answers;
 mod limits;
 mod listing;
 mod metrics;

@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// One comment under a post.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct CommentView {
     pub id: i64,
     pub body_html: String,
@@ -31,7 +31,7 @@ pub struct CommentView {
 }
 
 /// The comments of one post, with the form to add one.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Hash)]
 pub struct CommentsView {
     /// `q1`, `a7`: the post's id in element ids.
     pub uid: String,

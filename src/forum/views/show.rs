@@ -2,6 +2,7 @@
 //! close state and votes, the edit history links, and the linked and
 //! related questions.
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use loco_rs::prelude::*;
 use serde::Serialize;
 
@@ -15,6 +16,7 @@ use crate::{
         questions::{self, PageData},
         tags::TagLink,
     },
+    i18n::{self, Lang},
     settings::ReputationSettings,
     users::Author,
     votes,
@@ -23,7 +25,7 @@ use crate::{
 
 /// Who last changed a post, linking to its history (`ts` is 0 while its
 /// text never changed).
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Hash)]
 pub struct Edited {
     pub ts: i64,
     pub by: Option<String>,
@@ -40,7 +42,7 @@ fn edit_link(right: EditRight) -> &'static str {
 }
 
 /// A question on its page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct QuestionView {
     pub id: i64,
     pub url: String,
@@ -73,14 +75,14 @@ pub struct QuestionView {
 }
 
 /// The question a duplicate points to.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct Original {
     pub url: String,
     pub title: String,
 }
 
 /// The close (or reopen) control.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct CloseView {
     /// `close` or `reopen`.
     pub action: &'static str,
@@ -93,7 +95,7 @@ pub struct CloseView {
 }
 
 /// An answer on its question's page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Hash)]
 pub struct AnswerView {
     pub id: i64,
     pub body_html: String,
@@ -234,17 +236,80 @@ fn question_view(
     }
 }
 
+/// The relative times a kept fragment prints ("5 minutes ago"), as spans
+/// (see `web::fragments`): a post's, its last edit's, its comments' and
+/// any `more`.
+fn clock(
+    created_ts: i64,
+    edited: &Edited,
+    comments: &CommentsView,
+    more: Option<i64>,
+    now: DateTime<Utc>,
+) -> Vec<(&'static str, i64)> {
+    let edited = (edited.ts > 0).then_some(edited.ts);
+    std::iter::once(created_ts)
+        .chain(edited)
+        .chain(comments.items.iter().map(|c| c.created_ts))
+        .chain(more)
+        .map(|ts| i18n::ago_span(ts, now))
+        .collect()
+}
+
+impl AnswerView {
+    fn clock(&self, now: DateTime<Utc>) -> Vec<(&'static str, i64)> {
+        clock(self.created_ts, &self.edited, &self.comments, None, now)
+    }
+}
+
+impl QuestionView {
+    fn clock(&self, now: DateTime<Utc>) -> Vec<(&'static str, i64)> {
+        clock(
+            self.created_ts,
+            &self.edited,
+            &self.comments,
+            self.closed_ts,
+            now,
+        )
+    }
+}
+
+/// What `questions/question.html` reads: the question, rendered apart and
+/// kept.
+#[derive(Serialize, Hash)]
+struct QuestionFragment<'a> {
+    question: &'a QuestionView,
+    lang: Lang,
+    signed_in: bool,
+    staff: bool,
+    /// Where the vote widget's sign-in link returns a visitor to.
+    login_next: &'a str,
+    close_reasons: [&'static str; 4],
+}
+
+/// What `questions/answer.html` reads: one answer, rendered apart and kept.
+#[derive(Serialize, Hash)]
+struct AnswerFragment<'a> {
+    answer: &'a AnswerView,
+    lang: Lang,
+    staff: bool,
+    /// Where the vote widget's sign-in link returns a visitor to.
+    login_next: &'a str,
+    more_url: &'a str,
+}
+
 /// What `questions/show.html` reads besides the layout.
 #[derive(Serialize)]
 struct ShowData<'a> {
     question: QuestionView,
-    answers: Vec<AnswerView>,
+    /// The question's HTML (`questions/question.html`).
+    question_html: String,
+    /// Each answer's HTML (`questions/answer.html`).
+    answers: Vec<String>,
     qa_page_jsonld: String,
     answer_form: AnswerForm<'a>,
     errors: std::collections::BTreeMap<String, String>,
     linked: Vec<NearView<'a>>,
     related: Vec<NearView<'a>>,
-    close_reasons: [&'static str; 4],
 }
 
 /// The answer form's draft (after a refused answer or a preview).
@@ -313,6 +378,40 @@ pub fn show(
     } else {
         super::structured::qa_page_jsonld(&question, &answers)
     };
+    let more_url = format!("{}?comments=all", question.url);
+    let now = Utc::now();
+    let staff = viewer.is_some_and(CurrentUser::is_staff);
+    let login_next = if viewer.is_some() {
+        ""
+    } else {
+        page.base.path.as_str()
+    };
+    let question_html = page.fragment(
+        v,
+        "questions/question.html",
+        &QuestionFragment {
+            question: &question,
+            lang: page.lang(),
+            signed_in: viewer.is_some(),
+            staff,
+            login_next,
+            close_reasons: ["duplicate", "off-topic", "needs-details", "opinion-based"],
+        },
+        &question.clock(now),
+    )?;
+    let answers = answers
+        .iter()
+        .map(|answer| {
+            let fragment = AnswerFragment {
+                answer,
+                lang: page.lang(),
+                staff,
+                login_next,
+                more_url: &more_url,
+            };
+            page.fragment(v, "questions/answer.html", &fragment, &answer.clock(now))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let (linked, related): (Vec<_>, Vec<_>) = data.near.iter().partition(|n| n.linked);
     page.render_status(
         v,
@@ -320,6 +419,7 @@ pub fn show(
         "questions/show.html",
         ShowData {
             question,
+            question_html,
             answers,
             qa_page_jsonld: structured,
             answer_form: AnswerForm {
@@ -329,7 +429,88 @@ pub fn show(
             errors: errors.translate(page.lang()),
             linked: linked.into_iter().map(NearView::of).collect(),
             related: related.into_iter().map(NearView::of).collect(),
-            close_reasons: ["duplicate", "off-topic", "needs-details", "opinion-based"],
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::forum::views::comments::CommentView;
+
+    fn answer(created_ts: i64, edited_ts: i64, comment_ts: &[i64]) -> AnswerView {
+        AnswerView {
+            id: 1,
+            body_html: "<p>x</p>".into(),
+            accepted: false,
+            deleted: false,
+            author: Author::new("someone", 1, None),
+            created_ts,
+            edited: Edited {
+                ts: edited_ts,
+                ..Edited::default()
+            },
+            edit: "",
+            can_delete: false,
+            can_accept: false,
+            can_flag: false,
+            vote: VoteView {
+                action: String::new(),
+                score: 0,
+                up: 0,
+                down: 0,
+                mine: String::new(),
+                can_vote: false,
+            },
+            comments: CommentsView {
+                items: comment_ts
+                    .iter()
+                    .map(|&ts| CommentView {
+                        id: ts,
+                        body_html: String::new(),
+                        score: 0,
+                        voted: false,
+                        author: String::new(),
+                        author_url: String::new(),
+                        created_ts: ts,
+                        edited: false,
+                        can_vote: false,
+                        can_edit: false,
+                        can_delete: false,
+                        can_flag: false,
+                    })
+                    .collect(),
+                ..CommentsView::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_kept_answer_is_another_key_when_any_time_it_prints_would_read_differently() {
+        let t0 = 1_700_000_000;
+        let at = |secs: i64| Utc.timestamp_opt(t0 + secs, 0).unwrap();
+        let plain = answer(t0, 0, &[]);
+        // "just now" up to 44 s, "1 minute ago" from 45 s
+        assert_eq!(plain.clock(at(10)), plain.clock(at(44)));
+        assert_ne!(plain.clock(at(44)), plain.clock(at(45)));
+        // an edit and each comment count too
+        let edited = answer(t0 - 86_400 * 3, t0, &[]);
+        assert_ne!(edited.clock(at(44)), edited.clock(at(45)));
+        let commented = answer(t0 - 86_400 * 3, 0, &[t0 - 86_400, t0]);
+        assert_ne!(commented.clock(at(44)), commented.clock(at(45)));
+        assert_eq!(commented.clock(at(45)), commented.clock(at(100)));
+        // a question's closing time too
+        let closed = |now| {
+            clock(
+                t0 - 86_400 * 3,
+                &Edited::default(),
+                &CommentsView::default(),
+                Some(t0),
+                now,
+            )
+        };
+        assert_ne!(closed(at(44)), closed(at(45)));
+    }
 }
