@@ -13,6 +13,7 @@ mod m20261129_000006_hardening;
 mod m20261130_000007_community;
 mod m20261130_000008_curation;
 mod m20261130_000009_page_cache;
+mod m20261201_000010_profile_counts;
 mod sql;
 
 pub use m20261121_000005_moderation::SQLITE_AUDIT_NO_DELETE;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_community::Migration),
             Box::new(m20261130_000008_curation::Migration),
             Box::new(m20261130_000009_page_cache::Migration),
+            Box::new(m20261201_000010_profile_counts::Migration),
             // inject-above (do not remove this comment)
         ]
     }
