@@ -14,7 +14,7 @@ use crate::{
     forms::FieldErrors,
     forum::{answers::AnswerSummary, QuestionSummary},
     notifications::follows::Followed,
-    web::{error::Result, Page},
+    web::{error::Result, present, Page},
 };
 
 /// A user as the public profile shows them.
@@ -73,7 +73,7 @@ pub fn profile(
             "following": following,
             "profile": profile,
             "counts": counts,
-            "questions": questions,
+            "question_rows": present::question_rows(v, page, questions, 3)?,
             "answers": answers,
         }),
     )

@@ -84,3 +84,36 @@ async fn kept_answers_carry_each_viewers_token_rights_and_votes() {
         );
     }
 }
+
+#[tokio::test]
+async fn kept_list_rows_follow_votes_and_answers_at_once() {
+    let app = TestApp::new().await;
+    let (asker, _) = app.login_as("asker").await;
+    let q = app
+        .question(&asker, "Does a kept row follow its votes?", "cache")
+        .await;
+    let (answerer, reader) = app.login_as("answerer").await;
+    let stats = |page: &str| text(page, ".question-row .stats");
+    for path in ["/", "/questions", "/tags/cache", "/users/asker"] {
+        let page = reader.get(path).await.text();
+        assert!(
+            stats(&page).starts_with("0 votes 0 answers"),
+            "{path}: {}",
+            stats(&page)
+        );
+    }
+    let res = reader
+        .post(&format!("/questions/{}/vote", q.id), &[("direction", "up")])
+        .await;
+    assert_eq!(res.status_code(), 303);
+    app.answer(&answerer, &q, "an answer that the rows count at once")
+        .await;
+    for path in ["/", "/questions", "/tags/cache", "/users/asker"] {
+        let page = reader.get(path).await.text();
+        assert!(
+            stats(&page).starts_with("1 vote 1 answer"),
+            "{path}: {}",
+            stats(&page)
+        );
+    }
+}

@@ -99,7 +99,7 @@ struct QuestionRow {
 
 /// A question as every list shows it (the forum's lists, the home page,
 /// profiles, the admin pages).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct QuestionSummary {
     pub id: i64,
     pub url: String,

@@ -24,7 +24,7 @@ use crate::{
     users::Author,
     web::{
         error::Result,
-        present::{url_with, Pager},
+        present::{self, url_with, Pager},
         Page,
     },
 };
@@ -87,7 +87,7 @@ pub fn index(
         v,
         "questions/index.html",
         data!({
-            "questions": &list.rows,
+            "question_rows": present::question_rows(v, page, &list.rows, 2)?,
             "total": list.total,
             "capped": list.capped,
             "pager": pager,
@@ -171,7 +171,7 @@ pub fn home(
         v,
         "home/index.html",
         data!({
-            "questions": questions,
+            "question_rows": present::question_rows(v, page, questions, 3)?,
             "reviews": reviews,
             "top": top,
             "stats": {
