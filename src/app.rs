@@ -109,6 +109,9 @@ impl Hooks for App {
         // a few hundred bytes per question page shown in the last minute
         ctx.shared_store
             .insert(forum::questions::RelatedCache::new(4096));
+        // 8 KB per search ranked since the last change to a question's text
+        ctx.shared_store
+            .insert(forum::questions::KeptRankings::new(2 << 20));
         ctx.shared_store.insert(
             crate::mail::Transport::from_config(ctx.config.mailer.as_ref())
                 .map_err(|e| loco_rs::Error::Message(format!("mailer: {e}")))?,

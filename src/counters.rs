@@ -13,6 +13,9 @@ pub const QUESTIONS: &str = "questions";
 pub const ANSWERS: &str = "answers";
 pub const SOLVED: &str = "solved";
 pub const REVIEWS: &str = "reviews";
+/// Changes to questions' search documents (never recounted: only whether
+/// it moved matters, to kept search rankings).
+pub const SEARCH_EDITS: &str = "search_edits";
 
 /// Adds `delta` to counter `name` (atomically, in the caller's transaction).
 ///

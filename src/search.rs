@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Value};
 
-use crate::db::Sql;
+use crate::{counters, db::Sql};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY: usize = 200;
@@ -147,7 +147,9 @@ pub fn any_title_word(backend: DatabaseBackend, words: &[String]) -> String {
 }
 
 /// Rebuilds the search document of question `id` (title, body, the bodies
-/// of its live answers), or drops it when the question is deleted.
+/// of its live answers), or drops it when the question is deleted, and
+/// moves [`counters::SEARCH_EDITS`] in the same transaction, so no kept
+/// ranking outlives it.
 ///
 /// # Errors
 /// On database errors.
@@ -182,6 +184,8 @@ pub async fn reindex_question(db: &impl ConnectionTrait, id: i64) -> Result<(), 
             .await?;
         }
     }
+    // after the document: a reader that sees the new count sees it too
+    counters::add(db, counters::SEARCH_EDITS, 1).await?;
     Ok(())
 }
 
@@ -214,6 +218,8 @@ pub async fn reindex_all_questions(db: &impl ConnectionTrait) -> Result<(), DbEr
             .await?;
         }
     }
+    // after the document: a reader that sees the new count sees it too
+    counters::add(db, counters::SEARCH_EDITS, 1).await?;
     Ok(())
 }
 

@@ -73,6 +73,17 @@ pub enum Error {
     Db(#[from] sea_orm::DbErr),
 }
 
+/// The kept search rankings, stored at boot.
+///
+/// # Panics
+/// When called before `after_context` stored them (a wiring bug).
+#[must_use]
+pub fn kept_rankings(ctx: &loco_rs::app::AppContext) -> questions::KeptRankings {
+    ctx.shared_store
+        .get::<questions::KeptRankings>()
+        .expect("the kept search rankings are stored in after_context")
+}
+
 /// The question pages' related-questions cache, stored at boot.
 ///
 /// # Panics

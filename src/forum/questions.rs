@@ -22,8 +22,10 @@ use crate::{
 };
 
 mod listing;
+mod rankings;
 mod related;
 pub use listing::{list, ListFilter, ListPage, QuestionSummary, Sort, PER_PAGE, SEARCH_CANDIDATES};
+pub use rankings::KeptRankings;
 pub use related::{near, similar, Near, RelatedCache};
 
 /// The ask/edit form as typed.

@@ -1,5 +1,6 @@
 //! Lists, sorting, tags, search, pagination and the home page.
 use crate::support::{
+    client::{queries, Client},
     html::{main_for_snapshot, text, texts},
     TestApp,
 };
@@ -182,6 +183,63 @@ async fn a_ranked_search_ranks_the_newest_matches_and_says_there_are_more() {
         .await
         .text();
     assert_eq!(texts(&votes, ".question-row .question-title a").len(), 1);
+}
+
+/// A search ranking is kept, and every change to a question's text, made
+/// through any process, is seen by the next search in every process.
+#[tokio::test]
+async fn a_kept_ranking_follows_every_change_to_the_texts_in_every_process() {
+    async fn found(reader: &Client) -> (Vec<String>, u32) {
+        let res = reader.get("/questions?q=closure").await;
+        assert_eq!(res.status_code(), 200);
+        (
+            texts(&res.text(), ".question-row .question-title a"),
+            queries(&res),
+        )
+    }
+    let app = TestApp::new().await;
+    let other = app.another_process(|_| {}).await;
+    let (author, writer) = app.login_as("writer").await;
+    let first = app
+        .question(&author, "Closure borrows self mutably", "rust")
+        .await;
+    let plain = app
+        .question(&author, "Lifetimes in struct fields", "rust")
+        .await;
+    // signed in, so no page cache answers for the search
+    let (_, reader) = other.login_as("reader").await;
+    let (hits, ranked) = found(&reader).await;
+    assert_eq!(hits, std::slice::from_ref(&first.title));
+    let (hits, kept) = found(&reader).await;
+    assert_eq!(hits, std::slice::from_ref(&first.title));
+    assert!(kept < ranked, "kept: {kept} queries, ranked: {ranked}");
+
+    let second = app
+        .question(
+            &author,
+            "Closure closure everywhere: moving a closure",
+            "rust",
+        )
+        .await;
+    assert_eq!(
+        found(&reader).await.0,
+        [second.title.clone(), first.title.clone()]
+    );
+    app.answer(&author, &plain, "A closure could capture it instead")
+        .await;
+    assert_eq!(
+        found(&reader).await.0,
+        [
+            second.title.clone(),
+            first.title.clone(),
+            plain.title.clone()
+        ]
+    );
+    let res = writer
+        .post(&format!("/questions/{}/delete", second.id), &[])
+        .await;
+    assert_eq!(res.status_code(), 303);
+    assert_eq!(found(&reader).await.0, [first.title.clone(), plain.title]);
 }
 
 #[tokio::test]

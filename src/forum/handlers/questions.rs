@@ -75,7 +75,7 @@ async fn index(
     Query(q): Query<ListQuery>,
 ) -> Result<Response> {
     let (filter, state) = q.filter();
-    let list = questions::list(&ctx.db, &filter).await?;
+    let list = questions::list(&ctx.db, &crate::forum::kept_rankings(&ctx), &filter).await?;
     views::index(&v, &page, "/questions", &state, &list, None)
 }
 

@@ -77,7 +77,7 @@ async fn show(
     }
     state.tag = String::new();
     let base = TagLink::new(&tag.name).url;
-    let list = questions::list(&ctx.db, &filter).await?;
+    let list = questions::list(&ctx.db, &crate::forum::kept_rankings(&ctx), &filter).await?;
     let info = data!({
         "name": tag.name,
         "count": tag.question_count,

@@ -6,13 +6,15 @@
 //! with their authors) and the tags of those rows. Deep pages are clamped:
 //! at most `MAX_PAGES` pages of `PER_PAGE`, so no OFFSET ever exceeds
 //! 10 000 rows; a search in relevance order ranks only the newest
-//! `SEARCH_CANDIDATES` matches.
+//! `SEARCH_CANDIDATES` matches, and keeps the ranking until a question's
+//! text changes (`rankings.rs`).
 use sea_orm::{
-    prelude::DateTimeWithTimeZone, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
-    FromQueryResult, TransactionTrait, Value,
+    prelude::DateTimeWithTimeZone, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, FromQueryResult, TransactionTrait, Value,
 };
 use serde::Serialize;
 
+use super::rankings::{KeptRankings, RankedId, Ranking};
 use crate::{
     counters,
     db::Sql,
@@ -152,6 +154,12 @@ struct Count {
     n: i64,
 }
 
+/// What every list reads of a question and its author (`q`, `u`).
+const ROW_COLUMNS: &str =
+    "SELECT q.id, q.title, q.slug, q.excerpt, q.score, q.answer_count, q.accepted_answer_id, \
+     q.created_at, q.last_activity_at, u.username AS author_name, \
+     u.reputation AS author_reputation, u.avatar AS author_avatar";
+
 /// FROM … WHERE … shared by the count and the rows. Only the rows read
 /// their authors: every question has one, and joining them to count up to
 /// 10,000 rows was most of a list page's time on the large data set.
@@ -251,6 +259,9 @@ fn order_by(sql: &mut Sql, backend: DatabaseBackend, f: &ListFilter) {
 
 /// One page of questions matching `filter`.
 ///
+/// A search in relevance order takes its ranking from `kept` while no
+/// question's text has changed since it was ranked (`rankings.rs`).
+///
 /// A search on PostgreSQL runs in a transaction that plans its statements
 /// for the words at hand. The driver prepares each statement once per
 /// connection, and after five runs PostgreSQL may keep a generic plan,
@@ -261,16 +272,138 @@ fn order_by(sql: &mut Sql, backend: DatabaseBackend, f: &ListFilter) {
 ///
 /// # Errors
 /// On database errors.
-pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<ListPage, DbErr> {
-    if filter.query.is_some() && db.get_database_backend() == DatabaseBackend::Postgres {
-        let txn = db.begin().await?;
-        txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
-            .await?;
-        let page = list_in(&txn, filter).await?;
-        txn.commit().await?;
-        return Ok(page);
+pub async fn list(
+    db: &DatabaseConnection,
+    kept: &KeptRankings,
+    filter: &ListFilter,
+) -> Result<ListPage, DbErr> {
+    if let (true, false, Some(query)) = (ranked(filter), filter.latest_only, &filter.query) {
+        return ranked_page(db, kept, filter, query).await;
+    }
+    if filter.query.is_some() {
+        if let Some(txn) = custom_plans(db).await? {
+            let page = list_in(&txn, filter).await?;
+            txn.commit().await?;
+            return Ok(page);
+        }
     }
     list_in(db, filter).await
+}
+
+/// On PostgreSQL, a transaction whose statements are planned for the words
+/// at hand (see [`list`]); SQLite plans them so anyway.
+async fn custom_plans(db: &DatabaseConnection) -> Result<Option<DatabaseTransaction>, DbErr> {
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(None);
+    }
+    let txn = db.begin().await?;
+    txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
+        .await?;
+    Ok(Some(txn))
+}
+
+/// A page of a search in relevance order: the ranking (kept, or ranked
+/// now), then the page's rows by id.
+async fn ranked_page(
+    db: &DatabaseConnection,
+    kept: &KeptRankings,
+    filter: &ListFilter,
+    query: &SearchQuery,
+) -> Result<ListPage, DbErr> {
+    let rank_now = async || match custom_plans(db).await? {
+        Some(txn) => {
+            let ranking = rank(&txn, filter, query).await?;
+            txn.commit().await?;
+            Ok(ranking)
+        }
+        None => rank(db, filter, query).await,
+    };
+    let ranking = kept
+        .get_or_rank(db, query, filter.tag.as_deref(), filter.user_id, rank_now)
+        .await?;
+    let per_page = filter.per_page.unwrap_or(PER_PAGE).clamp(1, 100);
+    let total = ranking.ids.len() as u64;
+    let pages = total.div_ceil(per_page).clamp(1, MAX_PAGES);
+    let page = filter.page.clamp(1, pages);
+    let ids: Vec<i64> = ranking
+        .ids
+        .iter()
+        .skip(((page - 1) * per_page) as usize)
+        .take(per_page as usize)
+        .copied()
+        .collect();
+    let mut rows = Vec::new();
+    if !ids.is_empty() {
+        let mut q = Sql::new(ROW_COLUMNS);
+        q.push(" FROM questions q JOIN users u ON u.id = q.user_id WHERE q.deleted_at IS NULL AND q.id IN ")
+            .push_in(ids.iter().map(|id| Value::from(*id)));
+        rows = QuestionRow::find_by_statement(q.build(db.get_database_backend()))
+            .all(db)
+            .await?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    }
+    Ok(ListPage {
+        rows: summaries(db, rows).await?,
+        total,
+        capped: ranking.capped,
+        page,
+        pages,
+    })
+}
+
+/// Ranks the newest [`SEARCH_CANDIDATES`] matches of `query` (with the
+/// count that tells whether more match).
+async fn rank(
+    db: &impl ConnectionTrait,
+    filter: &ListFilter,
+    query: &SearchQuery,
+) -> Result<Ranking, DbErr> {
+    let backend = db.get_database_backend();
+    let counted = count(db, filter, SEARCH_CANDIDATES).await?;
+    let mut ids = Sql::new("SELECT q.id");
+    from_where(&mut ids, backend, filter, false);
+    push_candidates(&mut ids, backend, query);
+    order_by(&mut ids, backend, filter);
+    ids.push_bind(" LIMIT ?", [Value::from(SEARCH_CANDIDATES as i64)]);
+    let ids = RankedId::find_by_statement(ids.build(backend))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    Ok(Ranking {
+        ids,
+        capped: counted > SEARCH_CANDIDATES,
+    })
+}
+
+/// How many questions match `filter`, counted up to `cap + 1`.
+async fn count(db: &impl ConnectionTrait, filter: &ListFilter, cap: u64) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1");
+    from_where(&mut count, backend, filter, false);
+    count.push_bind(" LIMIT ?) capped", [Value::from(cap as i64 + 1)]);
+    let n = Count::find_by_statement(count.build(backend))
+        .one(db)
+        .await?
+        .map_or(0, |c| c.n);
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The rows as lists show them, with their tags (one query).
+async fn summaries(
+    db: &impl ConnectionTrait,
+    rows: Vec<QuestionRow>,
+) -> Result<Vec<QuestionSummary>, DbErr> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut tag_map = tags::for_questions(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let tags = tag_map.remove(&r.id).unwrap_or_default();
+            QuestionSummary::new(r, &tags)
+        })
+        .collect())
 }
 
 /// [`list`] on `db` as it is: for lists that never search.
@@ -295,25 +428,14 @@ pub async fn list_in(db: &impl ConnectionTrait, filter: &ListFilter) -> Result<L
         // counting up to the cap read 10,001 index entries per view
         u64::try_from(counters::value(db, counters::QUESTIONS).await?).unwrap_or(0)
     } else {
-        let mut count = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1");
-        from_where(&mut count, backend, filter, false);
-        count.push_bind(" LIMIT ?) capped", [Value::from(cap as i64 + 1)]);
-        let n = Count::find_by_statement(count.build(backend))
-            .one(db)
-            .await?
-            .map_or(0, |c| c.n);
-        u64::try_from(n).unwrap_or(0)
+        count(db, filter, cap).await?
     };
     let capped = counted > cap;
     let total = counted.min(cap);
     let pages = total.div_ceil(per_page).clamp(1, MAX_PAGES);
     let page = filter.page.clamp(1, pages);
 
-    let mut rows = Sql::new(
-        "SELECT q.id, q.title, q.slug, q.excerpt, q.score, q.answer_count, q.accepted_answer_id, \
-         q.created_at, q.last_activity_at, u.username AS author_name, \
-         u.reputation AS author_reputation, u.avatar AS author_avatar",
-    );
+    let mut rows = Sql::new(ROW_COLUMNS);
     from_where(&mut rows, backend, filter, true);
     if let (true, Some(query)) = (ranked(filter), &filter.query) {
         push_candidates(&mut rows, backend, query);
@@ -329,17 +451,8 @@ pub async fn list_in(db: &impl ConnectionTrait, filter: &ListFilter) -> Result<L
     let rows = QuestionRow::find_by_statement(rows.build(backend))
         .all(db)
         .await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut tag_map = tags::for_questions(db, &ids).await?;
-    let rows = rows
-        .into_iter()
-        .map(|r| {
-            let tags = tag_map.remove(&r.id).unwrap_or_default();
-            QuestionSummary::new(r, &tags)
-        })
-        .collect();
     Ok(ListPage {
-        rows,
+        rows: summaries(db, rows).await?,
         total,
         capped,
         page,
