@@ -93,7 +93,6 @@ struct QuestionRow {
     pub answer_count: i32,
     pub accepted_answer_id: Option<i64>,
     pub created_at: DateTimeWithTimeZone,
-    pub last_activity_at: DateTimeWithTimeZone,
     pub author_name: String,
     pub author_reputation: i64,
     pub author_avatar: Option<String>,
@@ -113,7 +112,6 @@ pub struct QuestionSummary {
     pub tags: Vec<TagLink>,
     pub author: Author,
     pub created_ts: i64,
-    pub activity_ts: i64,
 }
 
 impl QuestionSummary {
@@ -133,7 +131,6 @@ impl QuestionSummary {
                 row.author_avatar.as_deref(),
             ),
             created_ts: row.created_at.timestamp(),
-            activity_ts: row.last_activity_at.timestamp(),
         }
     }
 }
@@ -157,7 +154,7 @@ struct Count {
 /// What every list reads of a question and its author (`q`, `u`).
 const ROW_COLUMNS: &str =
     "SELECT q.id, q.title, q.slug, q.excerpt, q.score, q.answer_count, q.accepted_answer_id, \
-     q.created_at, q.last_activity_at, u.username AS author_name, \
+     q.created_at, u.username AS author_name, \
      u.reputation AS author_reputation, u.avatar AS author_avatar";
 
 /// FROM … WHERE … shared by the count and the rows. Only the rows read
