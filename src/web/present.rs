@@ -108,6 +108,45 @@ pub fn parse_page(raw: Option<&str>) -> u64 {
         .min(1_000_000)
 }
 
+/// What `questions/row.html` reads.
+#[derive(Serialize, Hash)]
+struct RowFragment<'a> {
+    q: &'a QuestionSummary,
+    lang: Lang,
+    /// The heading level of its title.
+    level: u8,
+}
+
+/// Each question of a list as kept HTML (`questions/row.html`, see
+/// `web::fragments`): a row holds nothing personal, so all viewers of the
+/// lists that show it share it.
+///
+/// # Errors
+/// When the template fails to render.
+pub fn question_rows(
+    v: &TeraView,
+    page: &Page,
+    rows: &[QuestionSummary],
+    level: u8,
+) -> Result<Vec<String>> {
+    let now = Utc::now();
+    rows.iter()
+        .map(|q| {
+            let row = RowFragment {
+                q,
+                lang: page.lang(),
+                level,
+            };
+            page.fragment(
+                v,
+                "questions/row.html",
+                &row,
+                &i18n::ago_span(q.created_ts, now),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,43 +190,4 @@ mod tests {
             "/questions?q=a+b%26c"
         );
     }
-}
-
-/// What `questions/row.html` reads.
-#[derive(Serialize, Hash)]
-struct RowFragment<'a> {
-    q: &'a QuestionSummary,
-    lang: Lang,
-    /// The heading level of its title.
-    level: u8,
-}
-
-/// Each question of a list as kept HTML (`questions/row.html`, see
-/// `web::fragments`): a row holds nothing personal, so all viewers of the
-/// lists that show it share it.
-///
-/// # Errors
-/// When the template fails to render.
-pub fn question_rows(
-    v: &TeraView,
-    page: &Page,
-    rows: &[QuestionSummary],
-    level: u8,
-) -> Result<Vec<String>> {
-    let now = Utc::now();
-    rows.iter()
-        .map(|q| {
-            let row = RowFragment {
-                q,
-                lang: page.lang(),
-                level,
-            };
-            page.fragment(
-                v,
-                "questions/row.html",
-                &row,
-                &i18n::ago_span(q.created_ts, now),
-            )
-        })
-        .collect()
 }

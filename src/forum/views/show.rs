@@ -300,7 +300,7 @@ struct AnswerFragment<'a> {
 /// What `questions/show.html` reads besides the layout.
 #[derive(Serialize)]
 struct ShowData<'a> {
-    question: QuestionView,
+    question: QuestionHead<'a>,
     /// The question's HTML (`questions/question.html`).
     question_html: String,
     /// Each answer's HTML (`questions/answer.html`).
@@ -310,6 +310,33 @@ struct ShowData<'a> {
     errors: std::collections::BTreeMap<String, String>,
     linked: Vec<NearView<'a>>,
     related: Vec<NearView<'a>>,
+}
+
+/// What the page around the question's fragment reads of it (the head's
+/// title and description, the answer form's state): the body, comments and
+/// controls are in the fragment, and copying them into the page's context
+/// again was wasted work.
+#[derive(Serialize)]
+struct QuestionHead<'a> {
+    id: i64,
+    title: &'a str,
+    excerpt: &'a str,
+    deleted: bool,
+    locked: bool,
+    closed: bool,
+}
+
+impl<'a> QuestionHead<'a> {
+    fn of(q: &'a QuestionView) -> Self {
+        Self {
+            id: q.id,
+            title: &q.title,
+            excerpt: &q.excerpt,
+            deleted: q.deleted,
+            locked: q.locked,
+            closed: q.closed,
+        }
+    }
 }
 
 /// The answer form's draft (after a refused answer or a preview).
@@ -418,7 +445,7 @@ pub fn show(
         status,
         "questions/show.html",
         ShowData {
-            question,
+            question: QuestionHead::of(&question),
             question_html,
             answers,
             qa_page_jsonld: structured,
