@@ -402,7 +402,10 @@ pub async fn seed(ctx: &AppContext, plan: &Plan) -> Result<String> {
             let qid = i64::try_from(i + 1).unwrap_or(0);
             let mut chosen: Vec<usize> = Vec::new();
             for _ in 0..rng.random_range(1..=4) {
-                let t = rng.random_range(0..tag_names.len());
+                // a few tags are popular, as on every forum: square the
+                // uniform draw (the small set's most used tag then fills a
+                // page, as it does on the large set)
+                let t = (rng.random::<f64>().powi(2) * tag_names.len() as f64) as usize;
                 if !chosen.contains(&t) {
                     chosen.push(t);
                     links.extend([
