@@ -112,6 +112,16 @@ async fn reputation_verify_fails_on_drift_and_rebuild_repairs_it() {
     run(&app, "reputation:verify", &[]).await.unwrap();
     assert_eq!(app.reload_user(author.id).await.reputation, 6);
     assert_eq!(app.reload_question(q.id).await.up_count, 1);
+    // the kept number of ledger rows alone
+    assert_eq!(app.reload_user(author.id).await.ledger_rows, 1);
+    nightcoder::db::Sql::new("UPDATE users SET ledger_rows = 40 WHERE id = ?")
+        .push_bind("", [sea_orm::Value::from(author.id)])
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    assert!(run(&app, "reputation:verify", &[]).await.is_err());
+    run(&app, "reputation:rebuild", &[]).await.unwrap();
+    assert_eq!(app.reload_user(author.id).await.ledger_rows, 1);
 }
 
 #[tokio::test]

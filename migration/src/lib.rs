@@ -15,6 +15,7 @@ mod m20261130_000008_curation;
 mod m20261130_000009_page_cache;
 mod m20261201_000010_profile_counts;
 mod m20261201_000011_search_edits;
+mod m20261201_000012_ledger_rows;
 mod sql;
 
 pub use m20261121_000005_moderation::SQLITE_AUDIT_NO_DELETE;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_page_cache::Migration),
             Box::new(m20261201_000010_profile_counts::Migration),
             Box::new(m20261201_000011_search_edits::Migration),
+            Box::new(m20261201_000012_ledger_rows::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -24,8 +24,8 @@ impl Task for Verify {
         let (users, posts) = ledger::verify(&ctx.db).await?;
         for m in &users {
             println!(
-                "user {}: cached {} but ledger says {}",
-                m.id, m.cached, m.ledger
+                "user {}: cached {} in {} rows but ledger says {} in {} rows",
+                m.id, m.cached, m.cached_rows, m.ledger, m.ledger_rows
             );
         }
         for p in &posts {

@@ -76,36 +76,18 @@ impl HistoryEntry {
     }
 }
 
-#[derive(Debug, FromQueryResult)]
-struct Count {
-    n: i64,
-}
-
 /// One page of `user_id`'s ledger, newest first, with the post each row
-/// is about (two queries: a capped count and the rows).
+/// is about (one query: the user's kept `ledger_rows` is the count).
 ///
 /// # Errors
 /// On database errors.
 pub async fn history(
     db: &impl ConnectionTrait,
-    user_id: i64,
+    (user_id, ledger_rows): (i64, i64),
     page: u64,
 ) -> Result<(Vec<HistoryEntry>, u64, u64), DbErr> {
     let backend = db.get_database_backend();
-    let mut count =
-        Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 FROM reputation_events WHERE user_id = ?");
-    count.push_bind(
-        " LIMIT ?) c",
-        [
-            Value::from(user_id),
-            Value::from((PER_PAGE * MAX_PAGES) as i64),
-        ],
-    );
-    let total = Count::find_by_statement(count.build(backend))
-        .one(db)
-        .await?
-        .map_or(0, |c| c.n);
-    let pages = u64::try_from(total)
+    let pages = u64::try_from(ledger_rows)
         .unwrap_or(0)
         .div_ceil(PER_PAGE)
         .clamp(1, MAX_PAGES);
@@ -294,15 +276,18 @@ pub async fn leaderboard(
     })
 }
 
-/// A cached total that disagrees with the ledger.
+/// A user's cached totals that disagree with the ledger.
 #[derive(Debug, Clone, FromQueryResult, PartialEq, Eq)]
 pub struct Mismatch {
     pub id: i64,
     pub cached: i64,
     pub ledger: i64,
+    pub cached_rows: i64,
+    pub ledger_rows: i64,
 }
 
-/// Users whose cached reputation is not 1 + the sum of their ledger, and
+/// Users whose cached reputation is not 1 + the sum of their ledger (or
+/// whose kept number of ledger rows is not the number of their rows), and
 /// posts whose up/down counts disagree with their votes.
 ///
 /// # Errors
@@ -310,9 +295,11 @@ pub struct Mismatch {
 pub async fn verify(db: &impl ConnectionTrait) -> Result<(Vec<Mismatch>, Vec<String>), DbErr> {
     let backend = db.get_database_backend();
     let users = Mismatch::find_by_statement(Sql::new(
-        "SELECT u.id, u.reputation AS cached, CAST(1 + COALESCE(s.sum, 0) AS BIGINT) AS ledger FROM users u \
-         LEFT JOIN (SELECT user_id, SUM(delta) AS sum FROM reputation_events GROUP BY user_id) s ON s.user_id = u.id \
-         WHERE u.reputation <> 1 + COALESCE(s.sum, 0) ORDER BY u.id",
+        "SELECT u.id, u.reputation AS cached, CAST(1 + COALESCE(s.sum, 0) AS BIGINT) AS ledger, \
+         u.ledger_rows AS cached_rows, CAST(COALESCE(s.n, 0) AS BIGINT) AS ledger_rows FROM users u \
+         LEFT JOIN (SELECT user_id, SUM(delta) AS sum, COUNT(*) AS n FROM reputation_events GROUP BY user_id) s \
+         ON s.user_id = u.id \
+         WHERE u.reputation <> 1 + COALESCE(s.sum, 0) OR u.ledger_rows <> COALESCE(s.n, 0) ORDER BY u.id",
     ).build(backend))
     .all(db)
     .await?;
@@ -346,8 +333,10 @@ pub async fn rebuild(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     let backend = db.get_database_backend();
     let fixed = Sql::new(
         "UPDATE users SET reputation = 1 + COALESCE((SELECT SUM(e.delta) FROM reputation_events e \
-         WHERE e.user_id = users.id), 0) WHERE reputation <> 1 + COALESCE((SELECT SUM(e.delta) \
-         FROM reputation_events e WHERE e.user_id = users.id), 0)",
+         WHERE e.user_id = users.id), 0), ledger_rows = (SELECT COUNT(*) FROM reputation_events e \
+         WHERE e.user_id = users.id) WHERE reputation <> 1 + COALESCE((SELECT SUM(e.delta) \
+         FROM reputation_events e WHERE e.user_id = users.id), 0) OR ledger_rows <> (SELECT COUNT(*) \
+         FROM reputation_events e WHERE e.user_id = users.id)",
     )
     .execute(db)
     .await?;

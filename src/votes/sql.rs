@@ -472,10 +472,9 @@ pub async fn append_rows(
         })
         .collect::<Result<Vec<i32>, DbErr>>()?;
     let per_user = per_user_totals(entries);
-    if let [(user_id, total, vote_total)] = per_user[..] {
+    if let [one] = per_user[..] {
         if db.get_database_backend() == DatabaseBackend::Postgres {
-            return append_one_user_pg(db, entries, &deltas, (user_id, total, vote_total), day)
-                .await;
+            return append_one_user_pg(db, entries, &deltas, one, day).await;
         }
     }
     let rows = entries
@@ -498,9 +497,9 @@ pub async fn append_rows(
     reputation_events::Entity::insert_many(rows)
         .exec_without_returning(db)
         .await?;
-    for (user_id, total, vote_total) in per_user {
-        Sql::new("UPDATE users SET reputation = reputation + ? WHERE id = ?")
-            .push_bind("", [Value::from(total), Value::from(user_id)])
+    for (user_id, total, vote_total, rows) in per_user {
+        Sql::new("UPDATE users SET reputation = reputation + ?, ledger_rows = ledger_rows + ? WHERE id = ?")
+            .push_bind("", [Value::from(total), Value::from(rows), Value::from(user_id)])
             .execute(db)
             .await?;
         Sql::new(
@@ -516,18 +515,19 @@ pub async fn append_rows(
     Ok(())
 }
 
-/// Each user's change and vote-only change, in id order (one cached-total
-/// update per user).
-fn per_user_totals(entries: &[LedgerEntry]) -> Vec<(i64, i64, i64)> {
-    let mut per_user: Vec<(i64, i64, i64)> = Vec::new();
+/// Each user's change, vote-only change and number of rows, in id order
+/// (one cached-total update per user).
+fn per_user_totals(entries: &[LedgerEntry]) -> Vec<(i64, i64, i64, i64)> {
+    let mut per_user: Vec<(i64, i64, i64, i64)> = Vec::new();
     for e in entries {
         let vote = if e.source == Source::Vote { e.delta } else { 0 };
-        match per_user.iter_mut().find(|(u, _, _)| *u == e.user_id) {
+        match per_user.iter_mut().find(|(u, ..)| *u == e.user_id) {
             Some(row) => {
                 row.1 += e.delta;
                 row.2 += vote;
+                row.3 += 1;
             }
-            None => per_user.push((e.user_id, e.delta, vote)),
+            None => per_user.push((e.user_id, e.delta, vote, 1)),
         }
     }
     per_user.sort_unstable();
@@ -541,7 +541,7 @@ async fn append_one_user_pg(
     db: &impl ConnectionTrait,
     entries: &[LedgerEntry],
     deltas: &[i32],
-    (user_id, total, vote_total): (i64, i64, i64),
+    (user_id, total, vote_total, rows): (i64, i64, i64, i64),
     day: NaiveDate,
 ) -> Result<(), DbErr> {
     let now = Utc::now().fixed_offset();
@@ -572,12 +572,14 @@ async fn append_one_user_pg(
         );
     }
     q.push_bind(
-        "), u AS (UPDATE users SET reputation = reputation + ? WHERE id = ?) \
+        "), u AS (UPDATE users SET reputation = reputation + ?, ledger_rows = ledger_rows + ? \
+         WHERE id = ?) \
          INSERT INTO reputation_daily (user_id, day, total, vote_total) VALUES (?, ?, ?, ?) \
          ON CONFLICT (user_id, day) DO UPDATE SET total = reputation_daily.total + excluded.total, \
          vote_total = reputation_daily.vote_total + excluded.vote_total",
         [
             Value::from(total),
+            Value::from(rows),
             Value::from(user_id),
             Value::from(user_id),
             Value::from(day),

@@ -429,3 +429,32 @@ async fn reputation_history_explains_every_point() {
         .text();
     assert!(ru.contains("Голос «за»"));
 }
+
+/// The history's pages come from the user's kept number of ledger rows,
+/// which every ledger write moves with the cached reputation.
+#[tokio::test]
+async fn reputation_history_pages_follow_the_kept_row_count() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let per_page = nightcoder::votes::ledger::PER_PAGE;
+    for _ in 0..=per_page {
+        app.grant(&author, 1).await;
+    }
+    assert_eq!(
+        app.reload_user(author.id).await.ledger_rows,
+        i64::try_from(per_page).unwrap() + 1
+    );
+    let client = app.client();
+    let first = client.get("/users/author/reputation").await.text();
+    assert_eq!(
+        crate::support::html::count(&first, "#history li"),
+        usize::try_from(per_page).unwrap()
+    );
+    assert!(first.contains(r#"href="/users/author/reputation?page=2""#));
+    let second = client.get("/users/author/reputation?page=2").await.text();
+    assert_eq!(crate::support::html::count(&second, "#history li"), 1);
+    // past the last page: the last page
+    let far = client.get("/users/author/reputation?page=9").await.text();
+    assert_eq!(crate::support::html::count(&far, "#history li"), 1);
+    app.assert_ledger_consistent().await;
+}

@@ -68,7 +68,7 @@ async fn render_user(
     errors: &FieldErrors,
     status: StatusCode,
 ) -> Result<Response> {
-    let (history, ..) = ledger::history(&ctx.db, user.id, 1).await?;
+    let (history, ..) = ledger::history(&ctx.db, (user.id, user.ledger_rows), 1).await?;
     let detail = UserDetail {
         history: history.into_iter().take(HISTORY).collect(),
         questions: questions::latest_by_user(&ctx.db, user.id, 5).await?,

@@ -28,6 +28,8 @@ pub struct Model {
     pub email_confirmed_at: Option<DateTimeWithTimeZone>,
     /// en | ru: the language of e-mails to this user.
     pub lang: String,
+    /// How many reputation ledger rows the user has (kept with `reputation`).
+    pub ledger_rows: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

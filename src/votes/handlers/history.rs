@@ -30,7 +30,12 @@ async fn reputation(
     let Some(user) = users::Model::find_public(&ctx.db, &username).await? else {
         return Err(AppError::not_found());
     };
-    let (rows, n, pages) = ledger::history(&ctx.db, user.id, parse_page(q.page.as_deref())).await?;
+    let (rows, n, pages) = ledger::history(
+        &ctx.db,
+        (user.id, user.ledger_rows),
+        parse_page(q.page.as_deref()),
+    )
+    .await?;
     let base = format!("{}/reputation", user.url());
     let pager = Pager::new(n, pages, |p| url_with(&base, &[("page", &p.to_string())]));
     views::history(&v, &page, &Author::of(&user), &rows, &pager)
