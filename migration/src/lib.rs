@@ -16,6 +16,7 @@ mod m20261130_000009_page_cache;
 mod m20261201_000010_profile_counts;
 mod m20261201_000011_search_edits;
 mod m20261201_000012_ledger_rows;
+mod m20261201_000013_user_post_counts;
 mod sql;
 
 pub use m20261121_000005_moderation::SQLITE_AUDIT_NO_DELETE;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_profile_counts::Migration),
             Box::new(m20261201_000011_search_edits::Migration),
             Box::new(m20261201_000012_ledger_rows::Migration),
+            Box::new(m20261201_000013_user_post_counts::Migration),
             // inject-above (do not remove this comment)
         ]
     }

@@ -555,18 +555,26 @@ pub struct ActivityCounts {
 }
 
 impl Model {
-    /// The user's live questions, answers and accepted answers (one query).
+    /// The user's live questions and answers (kept on the user's row),
+    /// accepted answers and reviews (one query).
     ///
     /// # Errors
     /// On database errors.
     pub async fn activity(&self, db: &impl ConnectionTrait) -> DbResult<ActivityCounts> {
         let mut q = crate::db::Sql::new(
-            "SELECT (SELECT COUNT(*) FROM questions WHERE user_id = ? AND deleted_at IS NULL) AS questions, \
-             (SELECT COUNT(*) FROM answers WHERE user_id = ? AND deleted_at IS NULL) AS answers, \
+            "SELECT ? AS questions, ? AS answers, \
              (SELECT COUNT(*) FROM answers WHERE user_id = ? AND deleted_at IS NULL AND is_accepted) AS accepted, \
              (SELECT COUNT(*) FROM reviews WHERE user_id = ? AND deleted_at IS NULL) AS reviews",
         );
-        q.push_bind("", std::iter::repeat_n(sea_orm::Value::from(self.id), 4));
+        q.push_bind(
+            "",
+            [
+                sea_orm::Value::from(self.question_count),
+                sea_orm::Value::from(self.answer_count),
+                sea_orm::Value::from(self.id),
+                sea_orm::Value::from(self.id),
+            ],
+        );
         Ok(
             ActivityCounts::find_by_statement(q.build(db.get_database_backend()))
                 .one(db)

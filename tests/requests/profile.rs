@@ -341,3 +341,58 @@ async fn avatar_names_are_checked_before_storage() {
         );
     }
 }
+
+/// A profile's numbers of questions and answers are kept on the user's row
+/// by every write that adds, deletes or restores one.
+#[tokio::test]
+async fn profile_counts_follow_posts_being_added_deleted_and_restored() {
+    async fn shown(app: &TestApp) -> Vec<String> {
+        let html = app.client().get("/users/writer").await.text();
+        crate::support::html::texts(&html, "dd")
+            .into_iter()
+            .take(3)
+            .collect()
+    }
+    let app = TestApp::new().await;
+    let other = app.create_user("other").await;
+    let (writer, own) = app.login_as("writer").await;
+    let first = app
+        .question(&writer, "The first question of the writer", "counts")
+        .await;
+    app.question(&writer, "The second question of the writer", "counts")
+        .await;
+    let theirs = app
+        .question(&other, "A question by somebody else", "counts")
+        .await;
+    let answer = app
+        .answer(&writer, &theirs, "An answer by the writer")
+        .await;
+    app.answer(&writer, &first, "The writer answers themselves")
+        .await;
+    assert_eq!(shown(&app).await[..2], ["2", "2"]);
+
+    own.get("/").await;
+    let res = own
+        .post(&format!("/questions/{}/delete", first.id), &[])
+        .await;
+    assert_eq!(res.status_code(), 303);
+    let res = own
+        .post(&format!("/answers/{}/delete", answer.id), &[])
+        .await;
+    assert_eq!(res.status_code(), 303);
+    assert_eq!(shown(&app).await[..2], ["1", "1"]);
+
+    app.create_user_with_role("mod", "moderator").await;
+    let moderator = app.client();
+    moderator.login("mod", crate::support::PASSWORD).await;
+    for path in [
+        format!("/admin/questions/{}/restore", first.id),
+        format!("/admin/answers/{}/restore", answer.id),
+    ] {
+        let res = moderator.post(&path, &[("reason", "restored")]).await;
+        assert_eq!(res.status_code(), 303, "{path}");
+    }
+    assert_eq!(shown(&app).await[..2], ["2", "2"]);
+    let user = app.reload_user(writer.id).await;
+    assert_eq!((user.question_count, user.answer_count), (2, 2));
+}

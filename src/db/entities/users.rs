@@ -30,6 +30,9 @@ pub struct Model {
     pub lang: String,
     /// How many reputation ledger rows the user has (kept with `reputation`).
     pub ledger_rows: i64,
+    /// Live questions and answers (kept by the writes that change them).
+    pub question_count: i64,
+    pub answer_count: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
