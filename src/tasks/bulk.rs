@@ -482,6 +482,13 @@ pub async fn seed(ctx: &AppContext, plan: &Plan) -> Result<String> {
     mark("courses and reviews", &mut report);
     crate::votes::bulk::seed_votes(ctx, plan.votes, plan.users, &mut rng).await?;
     mark("votes and ledger", &mut report);
+    if ctx.db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // statistics of the rows just loaded: without them the planner
+        // took every question's live answers as the intersection with the
+        // whole partial index of live answers, and the search index of
+        // the large set did not finish in 10 minutes
+        ctx.db.execute_unprepared("ANALYZE").await?;
+    }
     search::reindex_all_questions(&ctx.db).await?;
     search::reindex_all_reviews(&ctx.db).await?;
     mark("search index", &mut report);
