@@ -79,6 +79,10 @@ pub async fn seed_if_empty(ctx: &AppContext) -> Result<()> {
             bio: Set((*bio).to_string()),
             session_version: Set(0),
             email_confirmed_at: Set(Some(now)),
+            // as in `register`: not left to the defaults
+            ledger_rows: Set(0),
+            question_count: Set(0),
+            answer_count: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

@@ -315,6 +315,12 @@ impl ActiveModel {
             session_version: Set(0),
             email_confirmed_at: Set(confirmed.then_some(now)),
             lang: Set(lang.code().to_string()),
+            // set, not left to the column defaults: a connection that had
+            // run the ALTER TABLE adding them (auto-migrating apps, tests)
+            // now and then got NULL for them from SQLite's RETURNING
+            ledger_rows: Set(0),
+            question_count: Set(0),
+            answer_count: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

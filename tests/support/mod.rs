@@ -149,6 +149,10 @@ impl TestApp {
             bio: Set(String::new()),
             session_version: Set(0),
             email_confirmed_at: Set(Some(now)),
+            // as in `register`: not left to the defaults
+            ledger_rows: Set(0),
+            question_count: Set(0),
+            answer_count: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

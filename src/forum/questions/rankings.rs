@@ -1,7 +1,7 @@
 //! Kept search rankings. A search in relevance order ranks the newest
-//! [`SEARCH_CANDIDATES`] matches, and ranking reads every candidate's word
-//! statistics: for a common word on the large set that was most of the
-//! search page, whichever page was asked for. The ranked ids are kept per
+//! thousand matches (`SEARCH_CANDIDATES` in `listing.rs`), and ranking
+//! reads every candidate's word statistics: for a common word on the large
+//! set that was most of the search page, whichever page was asked for. The ranked ids are kept per
 //! query under the value of [`counters::SEARCH_EDITS`], which every
 //! transaction that changes a question's search document moves
 //! (`search::reindex_question`): a ranking is used only while the texts it
@@ -13,7 +13,6 @@ use std::sync::Arc;
 use quick_cache::{sync::Cache, Weighter};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
-use super::listing::SEARCH_CANDIDATES;
 use crate::{counters, search::SearchQuery};
 
 /// What one ranked search found: its matches' ids, best first.
@@ -49,10 +48,10 @@ impl Weighter<Key, Arc<Ranking>> for Bytewise {
 pub struct KeptRankings(Arc<Cache<Key, Arc<Ranking>, Bytewise>>);
 
 impl KeptRankings {
-    /// Room for `bytes` of ids (a full ranking is 8 KB).
+    /// Room for `bytes` of ids (a full ranking is 8 KB; most hold fewer).
     #[must_use]
     pub fn new(bytes: u64) -> Self {
-        let rankings = (bytes / (SEARCH_CANDIDATES * 8)).max(1) as usize;
+        let rankings = (bytes / 4096).max(1) as usize;
         Self(Arc::new(Cache::with_weighter(rankings, bytes, Bytewise)))
     }
 
