@@ -32,24 +32,6 @@ pub async fn add(db: &impl ConnectionTrait, name: &'static str, delta: i64) -> R
     Ok(())
 }
 
-/// Adds to user `user_id`'s kept numbers of live questions and answers
-/// (in the caller's transaction).
-///
-/// # Errors
-/// On database errors.
-pub async fn add_user_posts(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    questions: i64,
-    answers: i64,
-) -> Result<(), DbErr> {
-    Sql::new("UPDATE users SET question_count = question_count + ?, answer_count = answer_count + ? WHERE id = ?")
-        .push_bind("", [Value::from(questions), Value::from(answers), Value::from(user_id)])
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
 /// Every counter, by name (one query).
 ///
 /// # Errors
@@ -101,11 +83,5 @@ pub async fn recount(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         q.push(sql).push_bind(") WHERE name = ?", [Value::from(name)]);
         q.execute(db).await?;
     }
-    db.execute_unprepared(USER_POSTS).await?;
     Ok(())
 }
-
-/// Every user's kept numbers of live questions and answers, recounted.
-const USER_POSTS: &str = "UPDATE users SET \
-    question_count = (SELECT COUNT(*) FROM questions q WHERE q.user_id = users.id AND q.deleted_at IS NULL), \
-    answer_count = (SELECT COUNT(*) FROM answers a WHERE a.user_id = users.id AND a.deleted_at IS NULL)";

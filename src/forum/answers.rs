@@ -150,7 +150,7 @@ impl Model {
             .await?;
         search::reindex_question(&txn, question_id).await?;
         counters::add(&txn, counters::ANSWERS, 1).await?;
-        counters::add_user_posts(&txn, author_id, 0, 1).await?;
+        users::post_counts::add(&txn, author_id, 0, 1).await?;
         follows::follow(&txn, author_id, question_id).await?;
         let content = revisions::Content {
             body: answer.body.clone(),
@@ -531,7 +531,7 @@ pub async fn set_deleted(
     if !question.is_deleted() {
         counters::add(txn, counters::ANSWERS, i64::from(sign)).await?;
     }
-    counters::add_user_posts(txn, answer.user_id, 0, i64::from(sign)).await?;
+    users::post_counts::add(txn, answer.user_id, 0, i64::from(sign)).await?;
     search::reindex_question(txn, question.id).await?;
     let reason = if deleted {
         Reason::PostDeleted

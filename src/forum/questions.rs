@@ -17,7 +17,7 @@ use crate::{
     notifications::{self, follows, Kind, Note},
     revisions, search,
     text::{excerpt, normalize_newlines, slugify},
-    users::{Actor, Author},
+    users::{self, Actor, Author},
     votes,
 };
 
@@ -186,7 +186,7 @@ impl Model {
         tags::attach(&txn, question.id, &tags).await?;
         search::reindex_question(&txn, question.id).await?;
         counters::add(&txn, counters::QUESTIONS, 1).await?;
-        counters::add_user_posts(&txn, author_id, 1, 0).await?;
+        users::post_counts::add(&txn, author_id, 1, 0).await?;
         follows::follow(&txn, author_id, question.id).await?;
         let change = revisions::Change {
             post: revisions::Post::Question(question.id),
@@ -651,7 +651,7 @@ pub async fn set_deleted(
         .collect();
     tags::adjust_counts(txn, tag_ids, i32::try_from(sign).unwrap_or(-1)).await?;
     counters::add(txn, counters::QUESTIONS, sign).await?;
-    counters::add_user_posts(txn, author, sign, 0).await?;
+    users::post_counts::add(txn, author, sign, 0).await?;
     counters::add(
         txn,
         counters::ANSWERS,

@@ -495,6 +495,7 @@ pub async fn seed(ctx: &AppContext, plan: &Plan) -> Result<String> {
     crate::revisions::backfill(&ctx.db).await?;
     mark("first revisions", &mut report);
     counters::recount(&ctx.db).await?;
+    crate::users::post_counts::recount(&ctx.db).await?;
     if ctx.db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         // what autovacuum soon does to a live database: bulk loading and
         // the passes above leave every page not yet marked all-visible, so

@@ -91,6 +91,7 @@ pub async fn seed_if_empty(ctx: &AppContext) -> Result<()> {
         .await?;
     }
     counters::recount(&ctx.db).await?;
+    crate::users::post_counts::recount(&ctx.db).await?;
     seed_forum(ctx).await?;
     // the demo's notifications wait in the inboxes; their mails would only
     // bury the first lines of a first start

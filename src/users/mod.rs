@@ -14,12 +14,15 @@
 //! * [`sessions`] — the rules of a login's lifetime; [`tokens`] — single-use
 //!   mailed links; [`mails`] and [`jobs`] — the account mails and the queue
 //!   jobs that send them.
+//! * [`post_counts`] — each user's kept numbers of live questions and
+//!   answers, moved by the writes that add, delete or restore a post.
 pub mod accounts;
 mod actor;
 pub mod avatars;
 mod handlers;
 pub mod jobs;
 pub mod mails;
+pub mod post_counts;
 pub mod profile;
 pub mod sessions;
 pub mod tokens;
