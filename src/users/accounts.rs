@@ -560,32 +560,36 @@ pub struct ActivityCounts {
     pub reviews: i64,
 }
 
+/// The counts a profile cannot read off the user's row.
+#[derive(sea_orm::FromQueryResult)]
+struct Counted {
+    accepted: i64,
+    reviews: i64,
+}
+
 impl Model {
-    /// The user's live questions and answers (kept on the user's row),
-    /// accepted answers and reviews (one query).
+    /// The user's live questions and answers (kept on the user's row), and
+    /// their accepted answers and reviews (counted, in one query).
     ///
     /// # Errors
     /// On database errors.
     pub async fn activity(&self, db: &impl ConnectionTrait) -> DbResult<ActivityCounts> {
         let mut q = crate::db::Sql::new(
-            "SELECT ? AS questions, ? AS answers, \
-             (SELECT COUNT(*) FROM answers WHERE user_id = ? AND deleted_at IS NULL AND is_accepted) AS accepted, \
+            "SELECT (SELECT COUNT(*) FROM answers WHERE user_id = ? AND deleted_at IS NULL AND is_accepted) AS accepted, \
              (SELECT COUNT(*) FROM reviews WHERE user_id = ? AND deleted_at IS NULL) AS reviews",
         );
         q.push_bind(
             "",
-            [
-                sea_orm::Value::from(self.question_count),
-                sea_orm::Value::from(self.answer_count),
-                sea_orm::Value::from(self.id),
-                sea_orm::Value::from(self.id),
-            ],
+            [sea_orm::Value::from(self.id), sea_orm::Value::from(self.id)],
         );
-        Ok(
-            ActivityCounts::find_by_statement(q.build(db.get_database_backend()))
-                .one(db)
-                .await?
-                .unwrap_or_default(),
-        )
+        let counted = Counted::find_by_statement(q.build(db.get_database_backend()))
+            .one(db)
+            .await?;
+        Ok(ActivityCounts {
+            questions: self.question_count,
+            answers: self.answer_count,
+            accepted: counted.as_ref().map_or(0, |c| c.accepted),
+            reviews: counted.map_or(0, |c| c.reviews),
+        })
     }
 }
