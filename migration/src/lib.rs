@@ -17,6 +17,7 @@ mod m20261201_000010_profile_counts;
 mod m20261201_000011_search_edits;
 mod m20261201_000012_ledger_rows;
 mod m20261201_000013_user_post_counts;
+mod m20261201_000014_drop_questions_user_live;
 mod sql;
 
 pub use m20261121_000005_moderation::SQLITE_AUDIT_NO_DELETE;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_search_edits::Migration),
             Box::new(m20261201_000012_ledger_rows::Migration),
             Box::new(m20261201_000013_user_post_counts::Migration),
+            Box::new(m20261201_000014_drop_questions_user_live::Migration),
             // inject-above (do not remove this comment)
         ]
     }
