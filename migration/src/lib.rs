@@ -18,6 +18,7 @@ mod m20261201_000011_search_edits;
 mod m20261201_000012_ledger_rows;
 mod m20261201_000013_user_post_counts;
 mod m20261201_000014_drop_questions_user_live;
+mod m20261201_000015_ranked_users;
 mod sql;
 
 pub use m20261121_000005_moderation::SQLITE_AUDIT_NO_DELETE;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_ledger_rows::Migration),
             Box::new(m20261201_000013_user_post_counts::Migration),
             Box::new(m20261201_000014_drop_questions_user_live::Migration),
+            Box::new(m20261201_000015_ranked_users::Migration),
             // inject-above (do not remove this comment)
         ]
     }

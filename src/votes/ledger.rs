@@ -251,11 +251,15 @@ pub async fn leaderboard(
     // always one query for a logged-in viewer, on the page or not: the
     // page's cost must not depend on where the viewer ranks
     if period == Period::All && viewer.is_some() {
-        // the viewer's rank: everyone ordered before them, plus one
+        // the viewer's rank: everyone ordered before them, plus one. Two
+        // counts, so that each is a range of `users_ranked` (a single count
+        // of the OR'd conditions read the whole index)
         let mut v = Sql::new(
             "SELECT CAST(1 + (SELECT COUNT(*) FROM users o WHERE o.deleted_at IS NULL \
-             AND o.email_confirmed_at IS NOT NULL AND (o.reputation > u.reputation \
-             OR (o.reputation = u.reputation AND (o.created_at < u.created_at OR (o.created_at = u.created_at AND o.id < u.id))))) AS BIGINT) AS rank, \
+             AND o.email_confirmed_at IS NOT NULL AND o.reputation > u.reputation) \
+             + (SELECT COUNT(*) FROM users o WHERE o.deleted_at IS NULL \
+             AND o.email_confirmed_at IS NOT NULL AND o.reputation = u.reputation \
+             AND (o.created_at < u.created_at OR (o.created_at = u.created_at AND o.id < u.id))) AS BIGINT) AS rank, \
              u.id, u.username, u.avatar, u.reputation, u.reputation AS points, CAST(0 AS BIGINT) AS total \
              FROM users u WHERE u.id = ? AND u.deleted_at IS NULL",
         );

@@ -403,6 +403,58 @@ async fn leaderboards_rank_by_period_with_the_viewers_rank() {
     let _ = (bob, carol);
 }
 
+/// The viewer's rank is their place on the board: only the users the board
+/// ranks come before them, and ties go as on the board (the older account,
+/// then the lower id).
+#[tokio::test]
+async fn the_viewers_rank_is_their_place_on_the_board() {
+    use nightcoder::users::ActiveModel;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = TestApp::new().await;
+    let at = chrono::Utc::now().fixed_offset() - chrono::Duration::days(1);
+    let change = async |user: &nightcoder::users::Model, edit: &dyn Fn(&mut ActiveModel)| {
+        let mut active: ActiveModel = user.clone().into();
+        edit(&mut active);
+        active.update(&app.ctx.db).await.unwrap();
+    };
+    let first = app.create_user("first").await;
+    app.grant(&first, 10).await;
+    let older = app.create_user("older").await;
+    change(&older, &|u| {
+        u.created_at = Set(at - chrono::Duration::hours(1))
+    })
+    .await;
+    let tied = app.create_user("tied").await;
+    change(&tied, &|u| u.created_at = Set(at)).await;
+    let (me, viewer) = app.login_as("myself").await;
+    change(&me, &|u| u.created_at = Set(at)).await;
+    let later = app.create_user("later").await;
+    change(&later, &|u| {
+        u.created_at = Set(at + chrono::Duration::hours(1))
+    })
+    .await;
+    for (name, edit) in [
+        (
+            "gone",
+            &(|u: &mut ActiveModel| u.deleted_at = Set(Some(at))) as &dyn Fn(&mut ActiveModel),
+        ),
+        ("unconfirmed", &|u: &mut ActiveModel| {
+            u.email_confirmed_at = Set(None)
+        }),
+    ] {
+        let user = app.create_user(name).await;
+        app.grant(&user, 50).await;
+        change(&user, edit).await;
+    }
+    let board = viewer.get("/leaderboard").await.text();
+    assert_eq!(
+        crate::support::html::texts(&board, "#leaderboard tbody a"),
+        ["first", "older", "tied", "myself", "later"]
+    );
+    let rank = text(&board, "#my-rank");
+    assert!(rank.contains("#4") && !rank.contains("#40"), "{rank}");
+}
+
 #[tokio::test]
 async fn reputation_history_explains_every_point() {
     let app = TestApp::new().await;
