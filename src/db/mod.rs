@@ -185,6 +185,21 @@ impl Sql {
         self
     }
 
+    /// Appends ` LIMIT limit OFFSET offset` with the numbers written into
+    /// the statement (numbers, so still no text from outside), not bound.
+    ///
+    /// PostgreSQL costs a generic plan without the values of its
+    /// parameters: with a bound OFFSET it guesses a tenth of the rows
+    /// skipped, and for a join such as a tag's page that plan cost ten
+    /// times the plan for the page at hand, so every view was planned anew
+    /// (0.55 ms of the large set's tag page). With literals, the plan is
+    /// kept after the driver's fifth run of the statement on a connection.
+    pub fn push_page(&mut self, limit: u64, offset: u64) -> &mut Self {
+        use std::fmt::Write as _;
+        let _ = write!(self.text, " LIMIT {limit} OFFSET {offset}");
+        self
+    }
+
     /// Appends `(?, ?, …)` for `values`.
     pub fn push_in(&mut self, values: impl IntoIterator<Item = Value>) -> &mut Self {
         let start = self.values.len();
@@ -243,11 +258,13 @@ mod tests {
         q.push_bind(" AND b = ?", [Value::from(1i64)])
             .push(" AND c IN ")
             .push_in([Value::from(2i64), Value::from(3i64)]);
+        q.push_page(20, 40);
         let sqlite = q.build(DatabaseBackend::Sqlite);
         assert!(sqlite.sql.contains("c IN (?, ?)"));
         assert_eq!(
             q.build(DatabaseBackend::Postgres).sql,
-            "SELECT 1 FROM t WHERE a = $1 AND b = $2 AND c IN ($3, $4)"
+            "SELECT 1 FROM t WHERE a = $1 AND b = $2 AND c IN ($3, $4) LIMIT 20 OFFSET 40"
         );
+        assert_eq!(sqlite.values.map_or(0, |v| v.0.len()), 4);
     }
 }

@@ -438,13 +438,7 @@ pub async fn list_in(db: &impl ConnectionTrait, filter: &ListFilter) -> Result<L
         push_candidates(&mut rows, backend, query);
     }
     order_by(&mut rows, backend, filter);
-    rows.push_bind(
-        " LIMIT ? OFFSET ?",
-        [
-            Value::from(per_page as i64),
-            Value::from(((page - 1) * per_page) as i64),
-        ],
-    );
+    rows.push_page(per_page, (page - 1) * per_page);
     let rows = QuestionRow::find_by_statement(rows.build(backend))
         .all(db)
         .await?;
