@@ -182,7 +182,13 @@ pub async fn list(
         (_, true, _) => " ORDER BY r.score DESC, r.id DESC",
         (None, false, _) => " ORDER BY r.id DESC",
     });
-    q.push_page(per_page, (page - 1) * per_page);
+    q.push_bind(
+        " LIMIT ? OFFSET ?",
+        [
+            Value::from(per_page as i64),
+            Value::from(((page - 1) * per_page) as i64),
+        ],
+    );
     let rows = ReviewRow::find_by_statement(q.build(backend))
         .all(db)
         .await?

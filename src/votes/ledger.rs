@@ -104,10 +104,16 @@ pub async fn history(
          LEFT JOIN answers a ON a.id = COALESCE(v.target_id, e.target_id) AND COALESCE(v.target_kind, e.target_kind) = 2 \
          LEFT JOIN questions aq ON aq.id = a.question_id \
          LEFT JOIN reviews r ON r.id = COALESCE(v.target_id, e.target_id) AND COALESCE(v.target_kind, e.target_kind) = 3 \
-         WHERE e.user_id = ? ORDER BY e.id DESC",
+         WHERE e.user_id = ? ORDER BY e.id DESC LIMIT ? OFFSET ?",
     );
-    q.push_bind("", [Value::from(user_id)]);
-    q.push_page(PER_PAGE, (page - 1) * PER_PAGE);
+    q.push_bind(
+        "",
+        [
+            Value::from(user_id),
+            Value::from(PER_PAGE as i64),
+            Value::from(((page - 1) * PER_PAGE) as i64),
+        ],
+    );
     let rows = HistoryRow::find_by_statement(q.build(backend))
         .all(db)
         .await?
@@ -223,10 +229,16 @@ pub async fn leaderboard(
                  id, username, avatar, reputation, reputation AS points, \
                  (SELECT value FROM site_counters WHERE name = 'users') AS total \
                  FROM users WHERE deleted_at IS NULL AND email_confirmed_at IS NOT NULL \
-                 ORDER BY reputation DESC, created_at, id",
+                 ORDER BY reputation DESC, created_at, id LIMIT ? OFFSET ?",
             );
-            q.push_bind("", [Value::from(lo as i64)]);
-            q.push_page(PER_PAGE, lo);
+            q.push_bind(
+                "",
+                [
+                    Value::from(lo as i64),
+                    Value::from(PER_PAGE as i64),
+                    Value::from(lo as i64),
+                ],
+            );
             q
         }
     };

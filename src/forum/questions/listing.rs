@@ -438,7 +438,18 @@ pub async fn list_in(db: &impl ConnectionTrait, filter: &ListFilter) -> Result<L
         push_candidates(&mut rows, backend, query);
     }
     order_by(&mut rows, backend, filter);
-    rows.push_page(per_page, (page - 1) * per_page);
+    let offset = (page - 1) * per_page;
+    if filter.user_id.is_some() {
+        // a user's questions keep their plan only with the page bound:
+        // written in, PostgreSQL costs the plan for the user at hand below
+        // the one for an average user and plans every view (see `push_page`)
+        rows.push_bind(
+            " LIMIT ? OFFSET ?",
+            [Value::from(per_page as i64), Value::from(offset as i64)],
+        );
+    } else {
+        rows.push_page(per_page, offset);
+    }
     let rows = QuestionRow::find_by_statement(rows.build(backend))
         .all(db)
         .await?;
