@@ -9,8 +9,8 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::{
     repository::{
-        AcceptState, LedgerEntry, Reason, Scope, Source, StoredVote, TargetInfo, VoteRepository,
-        VoteState, VoteTx,
+        AcceptState, LedgerEntry, Reason, Scope, Source, StoredVote, TargetInfo, VoteContext,
+        VoteRepository, VoteState, VoteTx,
     },
     rules::VoterInfo,
     Direction, Tally, Target,
@@ -245,17 +245,19 @@ impl VoteTx for MemTx {
             }))
     }
 
-    async fn voter_and_vote(
+    async fn vote_context(
         &mut self,
         voter_id: i64,
         target: Target,
-    ) -> Result<(Option<VoterInfo>, Option<StoredVote>), DbErr> {
+        author_id: i64,
+        day: NaiveDate,
+    ) -> Result<VoteContext, DbErr> {
         let voter = self.staged.users.get(&voter_id).map(|u| VoterInfo {
             reputation: u.reputation,
             staff: u.staff,
             active: u.active,
         });
-        let vote = self
+        let current = self
             .staged
             .votes
             .iter()
@@ -264,7 +266,17 @@ impl VoteTx for MemTx {
                 id: v.id,
                 direction: v.direction,
             });
-        Ok((voter, vote))
+        let earlier_today = self
+            .staged
+            .daily_votes
+            .get(&(author_id, day))
+            .copied()
+            .unwrap_or(0);
+        Ok(VoteContext {
+            voter,
+            current,
+            earlier_today,
+        })
     }
 
     async fn insert_vote(
@@ -337,15 +349,6 @@ impl VoteTx for MemTx {
             .filter(|e| e.user_id == user_id && e.reason == reason)
             .map(|e| e.delta)
             .sum())
-    }
-
-    async fn daily_vote_total(&mut self, user_id: i64, day: NaiveDate) -> Result<i64, DbErr> {
-        Ok(self
-            .staged
-            .daily_votes
-            .get(&(user_id, day))
-            .copied()
-            .unwrap_or(0))
     }
 
     async fn append(&mut self, entries: &[LedgerEntry], day: NaiveDate) -> Result<(), DbErr> {

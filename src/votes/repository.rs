@@ -126,6 +126,17 @@ pub struct StoredVote {
     pub direction: Direction,
 }
 
+/// What a vote reads once its post and author are locked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoteContext {
+    /// None: no such user.
+    pub voter: Option<VoterInfo>,
+    /// The voter's current vote on the post.
+    pub current: Option<StoredVote>,
+    /// The author's vote income today before this vote.
+    pub earlier_today: i64,
+}
+
 /// Whose votes to reconcile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -175,14 +186,20 @@ pub trait VoteTx: Send {
         &mut self,
         target: Target,
     ) -> impl Future<Output = Result<Option<TargetInfo>, DbErr>> + Send;
-    /// The voter (none: no such user) and their current vote on `target`,
-    /// read after the target's lock so that clicks on one post see each
-    /// other's votes.
-    fn voter_and_vote(
+    /// The voter (none: no such user), their current vote on `target` and
+    /// `author_id`'s vote income on `day` so far (the cap's input). Call it
+    /// once the target and the author are locked: clicks on one post must
+    /// see each other's votes, and votes for one author each other's
+    /// income. On PostgreSQL a statement that waits for a lock still reads
+    /// the other rows as they were when it began, so this read must not
+    /// take a lock itself.
+    fn vote_context(
         &mut self,
         voter_id: i64,
         target: Target,
-    ) -> impl Future<Output = Result<(Option<VoterInfo>, Option<StoredVote>), DbErr>> + Send;
+        author_id: i64,
+        day: NaiveDate,
+    ) -> impl Future<Output = Result<VoteContext, DbErr>> + Send;
     fn insert_vote(
         &mut self,
         voter_id: i64,
@@ -212,24 +229,6 @@ pub trait VoteTx: Send {
         user_id: i64,
         reason: Reason,
     ) -> impl Future<Output = Result<i64, DbErr>> + Send;
-    /// The user's vote income on `day` so far (the cap's input).
-    fn daily_vote_total(
-        &mut self,
-        user_id: i64,
-        day: NaiveDate,
-    ) -> impl Future<Output = Result<i64, DbErr>> + Send;
-    /// Locks a user's row and reads their vote income on `day` so far: a
-    /// vote needs both, and a store may do them in one round trip.
-    fn lock_user_for_day(
-        &mut self,
-        user_id: i64,
-        day: NaiveDate,
-    ) -> impl Future<Output = Result<i64, DbErr>> + Send {
-        async move {
-            self.lock_user(user_id).await?;
-            self.daily_vote_total(user_id, day).await
-        }
-    }
     /// Appends rows and moves the cached totals with them.
     fn append(
         &mut self,

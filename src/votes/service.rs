@@ -2,7 +2,7 @@
 use chrono::{NaiveDate, Utc};
 
 use super::{
-    repository::{LedgerEntry, Reason, Scope, Source, VoteRepository, VoteTx},
+    repository::{LedgerEntry, Reason, Scope, Source, VoteContext, VoteRepository, VoteTx},
     rules::ReputationRules,
     Direction, Tally, Target, VoteError,
 };
@@ -80,7 +80,13 @@ impl<R: VoteRepository> VoteService<R> {
         if info.author_id == voter_id {
             return Err(VoteError::SelfVote);
         }
-        let (voter, current) = tx.voter_and_vote(voter_id, target).await?;
+        let author = info.author_id;
+        tx.lock_user(author).await?;
+        let VoteContext {
+            voter,
+            current,
+            earlier_today,
+        } = tx.vote_context(voter_id, target, author, day).await?;
         let voter = voter.ok_or(VoteError::NotFound)?;
         if !voter.active {
             return Err(VoteError::Suspended);
@@ -93,8 +99,6 @@ impl<R: VoteRepository> VoteService<R> {
             self.rules.may_vote(&voter, dir)?;
         }
 
-        let author = info.author_id;
-        let earlier_today = tx.lock_user_for_day(author, day).await?;
         let mut entries = Vec::new();
         let entry = |delta: i64, reason: Reason, vote_id: i64| LedgerEntry {
             user_id: author,

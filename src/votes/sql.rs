@@ -9,8 +9,8 @@ use sea_orm::{
 
 use super::{
     repository::{
-        AcceptState, LedgerEntry, Reason, Scope, Source, StoredVote, TargetInfo, VoteRepository,
-        VoteState, VoteTx,
+        AcceptState, LedgerEntry, Reason, Scope, Source, StoredVote, TargetInfo, VoteContext,
+        VoteRepository, VoteState, VoteTx,
     },
     rules::VoterInfo,
     Direction, Kind, Tally, Target,
@@ -100,7 +100,8 @@ struct TargetRow {
     locked: bool,
 }
 
-/// The voter and, when there is one, their vote on the target.
+/// The voter, their vote on the target when there is one, and the
+/// author's vote income today.
 #[derive(FromQueryResult)]
 struct VoterRow {
     reputation: i64,
@@ -109,6 +110,7 @@ struct VoterRow {
     suspended_until: Option<sea_orm::prelude::DateTimeWithTimeZone>,
     vote_id: Option<i64>,
     vote_value: Option<i16>,
+    earlier_today: Option<i64>,
 }
 
 #[derive(FromQueryResult)]
@@ -193,19 +195,24 @@ impl VoteTx for SqlTx<'_> {
         }))
     }
 
-    async fn voter_and_vote(
+    async fn vote_context(
         &mut self,
         voter_id: i64,
         target: Target,
-    ) -> Result<(Option<VoterInfo>, Option<StoredVote>), DbErr> {
+        author_id: i64,
+        day: NaiveDate,
+    ) -> Result<VoteContext, DbErr> {
         let mut q = Sql::new(
             "SELECT u.reputation, u.role, u.deleted_at, u.suspended_until, v.id AS vote_id, \
-             v.value AS vote_value FROM users u LEFT JOIN votes v ON v.user_id = u.id \
-             AND v.target_kind = ? AND v.target_id = ? WHERE u.id = ?",
+             v.value AS vote_value, (SELECT d.vote_total FROM reputation_daily d \
+             WHERE d.user_id = ? AND d.day = ?) AS earlier_today FROM users u LEFT JOIN votes v \
+             ON v.user_id = u.id AND v.target_kind = ? AND v.target_id = ? WHERE u.id = ?",
         );
         q.push_bind(
             "",
             [
+                Value::from(author_id),
+                Value::from(day),
                 Value::from(target.kind.code()),
                 Value::from(target.id),
                 Value::from(voter_id),
@@ -216,21 +223,29 @@ impl VoteTx for SqlTx<'_> {
             .one(self.conn())
             .await?
         else {
-            return Ok((None, None));
+            return Ok(VoteContext {
+                voter: None,
+                current: None,
+                earlier_today: 0,
+            });
         };
         let voter = VoterInfo {
             reputation: row.reputation,
             staff: Role::parse(&row.role).is_some_and(|r| r >= Role::Moderator),
             active: row.deleted_at.is_none() && row.suspended_until.is_none_or(|t| t <= now),
         };
-        let vote = row
+        let current = row
             .vote_id
             .zip(row.vote_value)
             .map(|(id, value)| StoredVote {
                 id,
                 direction: Direction::from_value(value),
             });
-        Ok((Some(voter), vote))
+        Ok(VoteContext {
+            voter: Some(voter),
+            current,
+            earlier_today: row.earlier_today.unwrap_or(0),
+        })
     }
 
     async fn insert_vote(
@@ -322,35 +337,6 @@ impl VoteTx for SqlTx<'_> {
             "SELECT COALESCE(SUM(delta), 0) AS n FROM reputation_events WHERE user_id = ? AND reason = ?",
         );
         q.push_bind("", [Value::from(user_id), Value::from(reason.as_str())]);
-        Ok(Sum::find_by_statement(q.build(self.backend()))
-            .one(self.conn())
-            .await?
-            .and_then(|s| s.n)
-            .unwrap_or(0))
-    }
-
-    async fn daily_vote_total(&mut self, user_id: i64, day: NaiveDate) -> Result<i64, DbErr> {
-        let mut q =
-            Sql::new("SELECT vote_total AS n FROM reputation_daily WHERE user_id = ? AND day = ?");
-        q.push_bind("", [Value::from(user_id), Value::from(day)]);
-        Ok(Sum::find_by_statement(q.build(self.backend()))
-            .one(self.conn())
-            .await?
-            .and_then(|s| s.n)
-            .unwrap_or(0))
-    }
-
-    async fn lock_user_for_day(&mut self, user_id: i64, day: NaiveDate) -> Result<i64, DbErr> {
-        if self.backend() != DatabaseBackend::Postgres {
-            return self.daily_vote_total(user_id, day).await;
-        }
-        let mut q = Sql::new(
-            "SELECT COALESCE(d.vote_total, 0) AS n FROM users u LEFT JOIN reputation_daily d \
-             ON d.user_id = u.id AND d.day = ? WHERE u.id = ?",
-        );
-        q.push_bind("", [Value::from(day), Value::from(user_id)])
-            .push(crate::db::ROW_LOCK)
-            .push(" OF u");
         Ok(Sum::find_by_statement(q.build(self.backend()))
             .one(self.conn())
             .await?

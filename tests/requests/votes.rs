@@ -290,6 +290,41 @@ async fn fifty_users_upvote_one_answer_at_once() {
     app.assert_ledger_consistent().await;
 }
 
+/// Votes on different posts of one author do not wait on each other's
+/// post, only on the author: each must read the day's income after the
+/// one before it committed. Read in the statement that waited for the
+/// author's lock, PostgreSQL gave the total as it was before the wait,
+/// and the author passed the cap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_daily_cap_holds_when_all_of_an_authors_answers_are_upvoted_at_once() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let q = app
+        .question(&author, "Thirty answers to one question", "race")
+        .await;
+    let mut votes = Vec::new();
+    for i in 0..30 {
+        let a = app.answer(&author, &q, &format!("answer number {i}")).await;
+        let user = app.create_user(&format!("capvoter{i:02}")).await;
+        let client = app.http_client();
+        client.login(&user.username, PASSWORD).await;
+        client.token().await;
+        votes.push((Arc::new(client), format!("/answers/{}/vote", a.id)));
+    }
+    let requests = votes.iter().map(|(c, path)| {
+        let (c, path) = (c.clone(), path.clone());
+        async move { vote(&c, &path, "up").await.status_code() }
+    });
+    let statuses = futures_util::future::join_all(requests).await;
+    assert!(
+        statuses.iter().all(|s| *s == 303),
+        "no errors: {statuses:?}"
+    );
+    // 30 × 10 points, but at most 200 a day from votes
+    assert_eq!(app.reload_user(author.id).await.reputation, 1 + 200);
+    app.assert_ledger_consistent().await;
+}
+
 /// Each voter is also an author: a vote locks its post's author and, by
 /// its foreign keys, refers to its voter. With `FOR UPDATE` on the author
 /// two such votes waited on each other until PostgreSQL killed one
