@@ -19,6 +19,11 @@ use crate::{
     text::has_forbidden_chars,
 };
 
+/// The columns of a request's viewer: the live user row (`users`) and
+/// their unread notifications (`unread`), for the navbar's badge.
+pub const VIEWER_COLUMNS: &str = "users.*, (SELECT COUNT(*) FROM notifications n \
+     WHERE n.user_id = users.id AND n.read_at IS NULL) AS unread";
+
 /// What a user may do beyond posting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -469,15 +474,26 @@ impl Model {
     /// # Errors
     /// On database errors.
     pub async fn find_viewer(db: &impl ConnectionTrait, id: i64) -> DbResult<Option<(Self, i64)>> {
-        let mut q = Sql::new(
-            "SELECT users.*, (SELECT COUNT(*) FROM notifications n WHERE n.user_id = users.id \
-             AND n.read_at IS NULL) AS unread FROM users WHERE users.id = ? AND users.deleted_at IS NULL",
-        );
+        let mut q = Sql::new("SELECT ");
+        q.push(VIEWER_COLUMNS)
+            .push(" FROM users WHERE users.id = ? AND users.deleted_at IS NULL");
         q.push_bind("", [sea_orm::Value::from(id)]);
-        let Some(row) = db.query_one_raw(q.build(db.get_database_backend())).await? else {
+        match db.query_one_raw(q.build(db.get_database_backend())).await? {
+            Some(row) => Self::viewer_from_row(&row),
+            None => Ok(None),
+        }
+    }
+
+    /// The viewer in a row that selected [`VIEWER_COLUMNS`], possibly
+    /// through a left join that found no live user (then `None`).
+    ///
+    /// # Errors
+    /// When the row does not hold the viewer's columns.
+    pub fn viewer_from_row(row: &sea_orm::QueryResult) -> DbResult<Option<(Self, i64)>> {
+        if row.try_get::<Option<i64>>("", "id")?.is_none() {
             return Ok(None);
-        };
-        let user = Self::from_query_result(&row, "")?;
+        }
+        let user = Self::from_query_result(row, "")?;
         let unread: i64 = row.try_get("", "unread")?;
         Ok(Some((user, unread)))
     }

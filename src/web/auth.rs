@@ -26,7 +26,7 @@ use crate::{
         sessions::{Login, LOGIN_KEY},
         Actor,
     },
-    web::error::AppError,
+    web::{error::AppError, session_store},
 };
 
 /// The logged-in user, as pages need it (never the whole row): the domain's
@@ -121,7 +121,7 @@ pub async fn resolve(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let user = match current_user(&ctx, &session).await {
+    let user = match session_store::with_viewer(current_user(&ctx, &session)).await {
         Ok(user) => user,
         Err(err) => {
             tracing::error!(error = %err, "cannot resolve the session user");
@@ -144,7 +144,11 @@ async fn current_user(
     };
     let settings = Settings::get(ctx);
     let now = Utc::now();
-    let found = users::Model::find_viewer(&ctx.db, login.uid).await?;
+    // read with the session when this request loaded it
+    let found = match session_store::take_viewer(login.uid) {
+        Some(found) => found,
+        None => users::Model::find_viewer(&ctx.db, login.uid).await?,
+    };
     let Some((user, unread)) =
         found.filter(|(u, _)| login.holds(u, now, settings.session.absolute_days))
     else {

@@ -5,10 +5,17 @@
 //! suspension or "log out everywhere" can delete every session of a user
 //! with one statement (`users::sessions`, which also decides what a session
 //! is worth).
+//!
+//! While the auth layer resolves the viewer ([`with_viewer`]), a load
+//! reads the session's user with the session row, in one statement: every
+//! signed-in request saves a statement and a pool checkout (which costs
+//! a round trip of its own, sqlx pings a connection it takes back).
+use std::{cell::RefCell, future::Future};
+
 use async_trait::async_trait;
 use sea_orm::{
-    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    QueryFilter,
+    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, Value,
 };
 use time::OffsetDateTime;
 use tower_sessions::{
@@ -18,9 +25,37 @@ use tower_sessions::{
 };
 
 use crate::{
-    db::entities::sessions,
-    users::sessions::{self as rules, LOGIN_KEY},
+    db::{entities::sessions, Sql},
+    users::{
+        self,
+        sessions::{self as rules, LOGIN_KEY},
+    },
 };
+
+/// A viewer read with the session: the live user and their unread count,
+/// or `None` when the session names no live user.
+pub type Prefetched = Option<(users::Model, i64)>;
+
+tokio::task_local! {
+    /// Set while the auth layer resolves a request's viewer; a load puts
+    /// the session's user here.
+    static PREFETCH: RefCell<Option<(Option<i64>, Prefetched)>>;
+}
+
+/// Runs `work` (the auth layer's resolving) so that a session load in it
+/// also reads the session's user, for [`take_viewer`].
+pub async fn with_viewer<F: Future>(work: F) -> F::Output {
+    PREFETCH.scope(RefCell::new(None), work).await
+}
+
+/// The user read with this request's session when the session's row
+/// names `uid`; `None` when no load read it (the caller reads the user
+/// itself).
+#[must_use]
+pub fn take_viewer(uid: i64) -> Option<Prefetched> {
+    let (owner, found) = PREFETCH.try_with(|slot| slot.borrow_mut().take()).ok()??;
+    (owner == Some(uid)).then_some(found)
+}
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
@@ -52,6 +87,47 @@ impl DbSessionStore {
 
 fn backend(err: sea_orm::DbErr) -> session_store::Error {
     session_store::Error::Backend(err.to_string())
+}
+
+fn record(id: &Id, data: &str, expiry: i64) -> session_store::Result<Record> {
+    let decode = |e: String| session_store::Error::Decode(e);
+    Ok(Record {
+        id: *id,
+        data: serde_json::from_str(data).map_err(|e| decode(e.to_string()))?,
+        expiry_date: OffsetDateTime::from_unix_timestamp(expiry)
+            .map_err(|e| decode(e.to_string()))?,
+    })
+}
+
+impl DbSessionStore {
+    /// The session and, through its `user_id`, the live user it belongs to
+    /// (left joined: a session without a live user still loads).
+    async fn load_with_viewer(&self, id: &Id, now: i64) -> session_store::Result<Option<Record>> {
+        let mut q = Sql::new(
+            "SELECT s.data AS session_data, s.expiry_date AS session_expiry, \
+             s.user_id AS session_user, ",
+        );
+        q.push(users::accounts::VIEWER_COLUMNS)
+            .push(
+                " FROM sessions s LEFT JOIN users ON users.id = s.user_id \
+                 AND users.deleted_at IS NULL WHERE s.id = ? AND s.expiry_date > ?",
+            )
+            .push_bind("", [Value::from(id.to_string()), Value::from(now)]);
+        let Some(row) = self
+            .db
+            .query_one_raw(q.build(self.db.get_database_backend()))
+            .await
+            .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        let data: String = row.try_get("", "session_data").map_err(backend)?;
+        let expiry: i64 = row.try_get("", "session_expiry").map_err(backend)?;
+        let owner: Option<i64> = row.try_get("", "session_user").map_err(backend)?;
+        let viewer = users::Model::viewer_from_row(&row).map_err(backend)?;
+        let _ = PREFETCH.try_with(|slot| *slot.borrow_mut() = Some((owner, viewer)));
+        record(id, &data, expiry).map(Some)
+    }
 }
 
 #[async_trait]
@@ -103,6 +179,9 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
+        if PREFETCH.try_with(|_| ()).is_ok() {
+            return self.load_with_viewer(id, now).await;
+        }
         let Some(row) = sessions::Entity::find_by_id(id.to_string())
             .filter(sessions::Column::ExpiryDate.gt(now))
             .one(&self.db)
@@ -111,15 +190,7 @@ impl SessionStore for DbSessionStore {
         else {
             return Ok(None);
         };
-        let data = serde_json::from_str(&row.data)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date = OffsetDateTime::from_unix_timestamp(row.expiry_date)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record {
-            id: *id,
-            data,
-            expiry_date,
-        }))
+        record(id, &row.data, row.expiry_date).map(Some)
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

@@ -364,3 +364,31 @@ pub async fn count_sessions(app: &TestApp) -> u64 {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn a_signed_in_request_reads_its_session_and_its_user_in_one_statement() {
+    let app = TestApp::new().await;
+    let anonymous = app.client().get("/sitemap.xml").await;
+    let (frank, client) = app.login_as("frank").await;
+    client.get("/sitemap.xml").await;
+    let signed_in = client.get("/sitemap.xml").await;
+    assert_eq!(signed_in.status_code(), 200);
+    assert_eq!(
+        queries(&signed_in),
+        queries(&anonymous) + 1,
+        "the session row and the user in one statement"
+    );
+
+    // the user read with the session is the one the page shows, and an
+    // account deleted meanwhile ends the session at the next request
+    let page = client.get("/").await.text();
+    assert!(page.contains("frank"), "the navbar names the viewer");
+    let mut gone: users::ActiveModel = frank.into();
+    gone.deleted_at = sea_orm::ActiveValue::Set(Some(chrono::Utc::now().into()));
+    sea_orm::ActiveModelTrait::update(gone, &app.ctx.db)
+        .await
+        .unwrap();
+    let res = client.get("/notifications").await;
+    assert_eq!(res.status_code(), 303, "a deleted account is signed out");
+    assert!(location(&res).starts_with("/login"));
+}
