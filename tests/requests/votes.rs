@@ -14,6 +14,28 @@ async fn vote(client: &Client, path: &str, direction: &str) -> axum_test::TestRe
     client.post(path, &[("direction", direction)]).await
 }
 
+/// A real HTTP client signed in as a new user `name`, its CSRF token
+/// fetched: one of the people of a race test.
+async fn racer(app: &TestApp, name: &str) -> Arc<Client> {
+    let user = app.create_user(name).await;
+    let client = app.http_client();
+    client.login(&user.username, PASSWORD).await;
+    client.token().await;
+    Arc::new(client)
+}
+
+/// Sends every `(client, path)` up-vote at once; each must land (303).
+async fn upvote_at_once(votes: impl IntoIterator<Item = (Arc<Client>, String)>) {
+    let requests = votes
+        .into_iter()
+        .map(|(c, path)| async move { vote(&c, &path, "up").await.status_code() });
+    let statuses = futures_util::future::join_all(requests).await;
+    assert!(
+        statuses.iter().all(|s| *s == 303),
+        "no errors: {statuses:?}"
+    );
+}
+
 async fn vote_json(client: &Client, path: &str, direction: &str) -> axum_test::TestResponse {
     let token = client.token().await;
     client
@@ -265,24 +287,12 @@ async fn fifty_users_upvote_one_answer_at_once() {
         .question(&author, "Everybody votes at the same time", "race")
         .await;
     let a = app.answer(&author, &q, "the answer everyone likes").await;
-    let mut clients = Vec::new();
-    for i in 0..50 {
-        let user = app.create_user(&format!("voter{i:02}")).await;
-        let client = app.http_client();
-        client.login(&user.username, PASSWORD).await;
-        client.token().await;
-        clients.push(Arc::new(client));
-    }
     let path = format!("/answers/{}/vote", a.id);
-    let requests = clients.iter().map(|c| {
-        let (c, path) = (c.clone(), path.clone());
-        async move { vote(&c, &path, "up").await.status_code() }
-    });
-    let statuses = futures_util::future::join_all(requests).await;
-    assert!(
-        statuses.iter().all(|s| *s == 303),
-        "no errors: {statuses:?}"
-    );
+    let mut votes = Vec::new();
+    for i in 0..50 {
+        votes.push((racer(&app, &format!("voter{i:02}")).await, path.clone()));
+    }
+    upvote_at_once(votes).await;
     let a = app.reload_answer(a.id).await;
     assert_eq!((a.score, a.up_count), (50, 50));
     // 50 × 10 points, but at most 200 a day from votes
@@ -305,21 +315,10 @@ async fn the_daily_cap_holds_when_all_of_an_authors_answers_are_upvoted_at_once(
     let mut votes = Vec::new();
     for i in 0..30 {
         let a = app.answer(&author, &q, &format!("answer number {i}")).await;
-        let user = app.create_user(&format!("capvoter{i:02}")).await;
-        let client = app.http_client();
-        client.login(&user.username, PASSWORD).await;
-        client.token().await;
-        votes.push((Arc::new(client), format!("/answers/{}/vote", a.id)));
+        let voter = racer(&app, &format!("capvoter{i:02}")).await;
+        votes.push((voter, format!("/answers/{}/vote", a.id)));
     }
-    let requests = votes.iter().map(|(c, path)| {
-        let (c, path) = (c.clone(), path.clone());
-        async move { vote(&c, &path, "up").await.status_code() }
-    });
-    let statuses = futures_util::future::join_all(requests).await;
-    assert!(
-        statuses.iter().all(|s| *s == 303),
-        "no errors: {statuses:?}"
-    );
+    upvote_at_once(votes).await;
     // 30 × 10 points, but at most 200 a day from votes
     assert_eq!(app.reload_user(author.id).await.reputation, 1 + 200);
     app.assert_ledger_consistent().await;
