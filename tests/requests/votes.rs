@@ -1,7 +1,13 @@
 //! Voting over HTTP: forms, JSON, refusals, reputation, concurrency.
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
-use nightcoder::db::entities::votes as vote_rows;
+use nightcoder::{
+    db::entities::votes as vote_rows,
+    votes::{
+        repository::{VoteRepository, VoteTx},
+        Direction, Kind, Target, Votes,
+    },
+};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::support::{
@@ -320,6 +326,65 @@ async fn the_daily_cap_holds_when_all_of_an_authors_answers_are_upvoted_at_once(
     }
     upvote_at_once(votes).await;
     // 30 × 10 points, but at most 200 a day from votes
+    assert_eq!(app.reload_user(author.id).await.reputation, 1 + 200);
+    app.assert_ledger_consistent().await;
+}
+
+/// The race above, made certain: the second vote is waiting for the
+/// author's lock when the first commits the author's 200th point of the
+/// day, and must read that point. (Read in the statement that waited,
+/// PostgreSQL gave 190 and the author ended at 211.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_vote_waiting_for_the_author_reads_the_income_committed_meanwhile() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let q = app
+        .question(&author, "Two answers, one author", "race")
+        .await;
+    let on = |id: i64| Target {
+        kind: Kind::Answer,
+        id,
+    };
+    let first = on(app.answer(&author, &q, "the first answer").await.id);
+    let second = on(app.answer(&author, &q, "the second answer").await.id);
+    let votes = Votes::get(&app.ctx);
+    let day = chrono::Utc::now().date_naive();
+    for i in 0..19 {
+        let voter = app.create_user(&format!("early{i:02}")).await;
+        let mut tx = votes.repo().begin().await.unwrap();
+        votes
+            .cast_in(&mut tx, voter.id, first, Direction::Up, day)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(app.reload_user(author.id).await.reputation, 1 + 190);
+
+    let late = app.create_user("late").await;
+    let later = app.create_user("later").await;
+    let mut holding = votes.repo().begin().await.unwrap();
+    votes
+        .cast_in(&mut holding, late.id, first, Direction::Up, day)
+        .await
+        .unwrap();
+    let waiting = tokio::spawn({
+        let votes = votes.clone();
+        async move {
+            let mut tx = votes.repo().begin().await?;
+            votes
+                .cast_in(&mut tx, later.id, second, Direction::Up, day)
+                .await?;
+            tx.commit().await?;
+            Ok::<_, nightcoder::votes::VoteError>(())
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !waiting.is_finished(),
+        "the second vote waits for the first"
+    );
+    holding.commit().await.unwrap();
+    waiting.await.unwrap().unwrap();
     assert_eq!(app.reload_user(author.id).await.reputation, 1 + 200);
     app.assert_ledger_consistent().await;
 }
