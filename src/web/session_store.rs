@@ -105,7 +105,7 @@ impl DbSessionStore {
     async fn load_with_viewer(&self, id: &Id, now: i64) -> session_store::Result<Option<Record>> {
         let mut q = Sql::new(
             "SELECT s.data AS session_data, s.expiry_date AS session_expiry, \
-             s.user_id AS session_user, ",
+             s.user_id AS session_uid, ",
         );
         q.push(users::accounts::VIEWER_COLUMNS)
             .push(
@@ -123,7 +123,7 @@ impl DbSessionStore {
         };
         let data: String = row.try_get("", "session_data").map_err(backend)?;
         let expiry: i64 = row.try_get("", "session_expiry").map_err(backend)?;
-        let owner: Option<i64> = row.try_get("", "session_user").map_err(backend)?;
+        let owner: Option<i64> = row.try_get("", "session_uid").map_err(backend)?;
         let viewer = users::Model::viewer_from_row(&row).map_err(backend)?;
         let _ = PREFETCH.try_with(|slot| *slot.borrow_mut() = Some((owner, viewer)));
         record(id, &data, expiry).map(Some)
@@ -207,5 +207,31 @@ impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         rules::delete_expired(&self.db).await.map_err(backend)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leave(owner: Option<i64>) {
+        PREFETCH.with(|slot| *slot.borrow_mut() = Some((owner, None)));
+    }
+
+    #[tokio::test]
+    async fn a_prefetched_viewer_is_taken_once_and_only_for_its_login() {
+        // outside the auth layer's scope there is never one
+        assert!(take_viewer(7).is_none());
+        with_viewer(async {
+            assert!(take_viewer(7).is_none(), "nothing loaded yet");
+            leave(Some(7));
+            assert_eq!(take_viewer(7), Some(None), "session 7 names no live user");
+            assert!(take_viewer(7).is_none(), "taken already");
+            leave(Some(8));
+            assert!(take_viewer(7).is_none(), "another user's row");
+            leave(None);
+            assert!(take_viewer(7).is_none(), "a row without its user id");
+        })
+        .await;
     }
 }
