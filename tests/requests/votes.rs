@@ -351,12 +351,7 @@ async fn a_vote_waiting_for_the_author_reads_the_income_committed_meanwhile() {
     let day = chrono::Utc::now().date_naive();
     for i in 0..19 {
         let voter = app.create_user(&format!("early{i:02}")).await;
-        let mut tx = votes.repo().begin().await.unwrap();
-        votes
-            .cast_in(&mut tx, voter.id, first, Direction::Up, day)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        votes.cast(voter.id, first, Direction::Up).await.unwrap();
     }
     assert_eq!(app.reload_user(author.id).await.reputation, 1 + 190);
 
@@ -369,14 +364,7 @@ async fn a_vote_waiting_for_the_author_reads_the_income_committed_meanwhile() {
         .unwrap();
     let waiting = tokio::spawn({
         let votes = votes.clone();
-        async move {
-            let mut tx = votes.repo().begin().await?;
-            votes
-                .cast_in(&mut tx, later.id, second, Direction::Up, day)
-                .await?;
-            tx.commit().await?;
-            Ok::<_, nightcoder::votes::VoteError>(())
-        }
+        async move { votes.cast(later.id, second, Direction::Up).await }
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
