@@ -186,6 +186,21 @@ pub trait VoteTx: Send {
         &mut self,
         target: Target,
     ) -> impl Future<Output = Result<Option<TargetInfo>, DbErr>> + Send;
+    /// The post, and its author too when there is one, locked for the rest
+    /// of the unit in that order. A store that can take both locks at once
+    /// (PostgreSQL, in one statement) overrides this.
+    fn target_and_author(
+        &mut self,
+        target: Target,
+    ) -> impl Future<Output = Result<Option<TargetInfo>, DbErr>> + Send {
+        async move {
+            let info = self.target(target).await?;
+            if let Some(info) = &info {
+                self.lock_user(info.author_id).await?;
+            }
+            Ok(info)
+        }
+    }
     /// The voter (none: no such user), their current vote on `target` and
     /// `author_id`'s vote income on `day` so far (the cap's input). Call it
     /// once the target and the author are locked: clicks on one post must
@@ -235,6 +250,20 @@ pub trait VoteTx: Send {
         entries: &[LedgerEntry],
         day: NaiveDate,
     ) -> impl Future<Output = Result<(), DbErr>> + Send;
+    /// [`Self::append`], then [`Self::add_tally`]; a store that can do both
+    /// in one round trip (the SQL store) overrides this.
+    fn append_and_tally(
+        &mut self,
+        entries: &[LedgerEntry],
+        day: NaiveDate,
+        target: Target,
+        (up, down): (i32, i32),
+    ) -> impl Future<Output = Result<Tally, DbErr>> + Send {
+        async move {
+            self.append(entries, day).await?;
+            self.add_tally(target, up, down).await
+        }
+    }
     fn vote_states(
         &mut self,
         scope: &Scope,

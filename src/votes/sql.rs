@@ -4,7 +4,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, Value,
+    DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, Statement, Value,
 };
 
 use super::{
@@ -160,31 +160,46 @@ const COUNTS: &str =
       ELSE 1 = 0 END \
     THEN 1 ELSE 0 END";
 
-impl VoteTx for SqlTx<'_> {
-    async fn target(&mut self, target: Target) -> Result<Option<TargetInfo>, DbErr> {
-        let pg = self.backend() == DatabaseBackend::Postgres;
-        let mut q = match target.kind {
-            Kind::Question => Sql::new(
-                "SELECT user_id AS author_id, (deleted_at IS NULL) AS live, (locked_at IS NOT NULL) AS locked \
-                 FROM questions WHERE id = ?",
-            ),
-            Kind::Answer => Sql::new(
-                "SELECT a.user_id AS author_id, (a.deleted_at IS NULL AND q.deleted_at IS NULL) AS live, \
-                 (q.locked_at IS NOT NULL) AS locked FROM answers a JOIN questions q ON q.id = a.question_id \
-                 WHERE a.id = ?",
-            ),
-            Kind::Review => Sql::new(
-                "SELECT user_id AS author_id, (deleted_at IS NULL) AS live, (1 = 0) AS locked FROM reviews WHERE id = ?",
-            ),
-        };
-        q.push_bind("", [Value::from(target.id)]);
-        if pg {
-            // the voted row only: concurrent votes on it queue here
-            q.push(crate::db::ROW_LOCK);
-            if target.kind == Kind::Answer {
-                q.push(" OF a");
-            }
+/// Adds to a post's up/down counts, returning the new ones.
+fn push_tally(q: &mut Sql, target: Target, up: i32, down: i32) {
+    q.push(" UPDATE ").push(table(target.kind)).push_bind(
+        " SET up_count = up_count + ?, down_count = down_count + ?, score = score + ? WHERE id = ? \
+         RETURNING up_count, down_count",
+        [Value::from(up), Value::from(down), Value::from(up - down), Value::from(target.id)],
+    );
+}
+
+async fn read_tally(stmt: Statement, db: &impl ConnectionTrait) -> Result<Tally, DbErr> {
+    let row = TallyRow::find_by_statement(stmt)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("vote target".into()))?;
+    Ok(Tally {
+        up: row.up_count,
+        down: row.down_count,
+    })
+}
+
+/// A post as the vote rules see it, as `p` (an answer with its question).
+const fn post_state(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Question => {
+            "SELECT p.user_id AS author_id, (p.deleted_at IS NULL) AS live, \
+             (p.locked_at IS NOT NULL) AS locked FROM questions p"
         }
+        Kind::Answer => {
+            "SELECT p.user_id AS author_id, (p.deleted_at IS NULL AND q.deleted_at IS NULL) AS live, \
+             (q.locked_at IS NOT NULL) AS locked FROM answers p JOIN questions q ON q.id = p.question_id"
+        }
+        Kind::Review => {
+            "SELECT p.user_id AS author_id, (p.deleted_at IS NULL) AS live, (1 = 0) AS locked \
+             FROM reviews p"
+        }
+    }
+}
+
+impl SqlTx<'_> {
+    async fn read_target(&self, q: &Sql) -> Result<Option<TargetInfo>, DbErr> {
         let row = TargetRow::find_by_statement(q.build(self.backend()))
             .one(self.conn())
             .await?;
@@ -193,6 +208,35 @@ impl VoteTx for SqlTx<'_> {
             live: r.live,
             locked: r.locked,
         }))
+    }
+}
+
+impl VoteTx for SqlTx<'_> {
+    async fn target(&mut self, target: Target) -> Result<Option<TargetInfo>, DbErr> {
+        let mut q = Sql::new(post_state(target.kind));
+        q.push_bind(" WHERE p.id = ?", [Value::from(target.id)]);
+        if self.backend() == DatabaseBackend::Postgres {
+            // the voted row only: concurrent votes on it queue here
+            q.push(crate::db::ROW_LOCK).push(" OF p");
+        }
+        self.read_target(&q).await
+    }
+
+    async fn target_and_author(&mut self, target: Target) -> Result<Option<TargetInfo>, DbErr> {
+        if self.backend() != DatabaseBackend::Postgres {
+            // SQLite's BEGIN IMMEDIATE already holds the whole database
+            return self.target(target).await;
+        }
+        // both rows locked by one statement, the post first as before:
+        // votes on one post queue on the post, votes for one author on them
+        let mut q = Sql::new(post_state(target.kind));
+        q.push_bind(
+            " JOIN users u ON u.id = p.user_id WHERE p.id = ?",
+            [Value::from(target.id)],
+        )
+        .push(crate::db::ROW_LOCK)
+        .push(" OF p, u");
+        self.read_target(&q).await
     }
 
     async fn vote_context(
@@ -293,20 +337,9 @@ impl VoteTx for SqlTx<'_> {
     }
 
     async fn add_tally(&mut self, target: Target, up: i32, down: i32) -> Result<Tally, DbErr> {
-        let mut q = Sql::new("UPDATE ");
-        q.push(table(target.kind)).push_bind(
-            " SET up_count = up_count + ?, down_count = down_count + ?, score = score + ? WHERE id = ? \
-             RETURNING up_count, down_count",
-            [Value::from(up), Value::from(down), Value::from(up - down), Value::from(target.id)],
-        );
-        let row = TallyRow::find_by_statement(q.build(self.backend()))
-            .one(self.conn())
-            .await?
-            .ok_or_else(|| DbErr::RecordNotFound("vote target".into()))?;
-        Ok(Tally {
-            up: row.up_count,
-            down: row.down_count,
-        })
+        let mut q = Sql::new("");
+        push_tally(&mut q, target, up, down);
+        read_tally(q.build(self.backend()), self.conn()).await
     }
 
     async fn vote_net(&mut self, vote_id: i64) -> Result<i64, DbErr> {
@@ -346,6 +379,26 @@ impl VoteTx for SqlTx<'_> {
 
     async fn append(&mut self, entries: &[LedgerEntry], day: NaiveDate) -> Result<(), DbErr> {
         append_rows(self.conn(), entries, day).await
+    }
+
+    async fn append_and_tally(
+        &mut self,
+        entries: &[LedgerEntry],
+        day: NaiveDate,
+        target: Target,
+        (up, down): (i32, i32),
+    ) -> Result<Tally, DbErr> {
+        let [one] = per_user_totals(entries)[..] else {
+            self.append(entries, day).await?;
+            return self.add_tally(target, up, down).await;
+        };
+        // a vote's last round trip: the ledger and the tally together
+        let deltas = checked_deltas(entries)?;
+        let mut q = one_user_ledger(entries, &deltas, one, day, self.backend());
+        push_tally(&mut q, target, up, down);
+        let tally = read_tally(q.build(self.backend()), self.conn()).await?;
+        metrics::counter!("nightcoder_ledger_rows_total").increment(entries.len() as u64);
+        Ok(tally)
     }
 
     async fn vote_states(&mut self, scope: &Scope) -> Result<Vec<VoteState>, DbErr> {
@@ -448,20 +501,14 @@ pub async fn append_rows(
         return Ok(());
     }
     let now = Utc::now().fixed_offset();
-    // a delta outside i32 is a bug or an absurd adjustment: refuse it rather
-    // than store a different number
-    let deltas = entries
-        .iter()
-        .map(|e| {
-            i32::try_from(e.delta)
-                .map_err(|_| DbErr::Custom(format!("ledger delta {} is out of range", e.delta)))
-        })
-        .collect::<Result<Vec<i32>, DbErr>>()?;
+    let deltas = checked_deltas(entries)?;
     let per_user = per_user_totals(entries);
     if let [one] = per_user[..] {
-        if db.get_database_backend() == DatabaseBackend::Postgres {
-            return append_one_user_pg(db, entries, &deltas, one, day).await;
-        }
+        let mut q = one_user_ledger(entries, &deltas, one, day, db.get_database_backend());
+        q.push(" SELECT 1");
+        q.execute(db).await?;
+        metrics::counter!("nightcoder_ledger_rows_total").increment(entries.len() as u64);
+        return Ok(());
     }
     let rows = entries
         .iter()
@@ -501,6 +548,18 @@ pub async fn append_rows(
     Ok(())
 }
 
+/// The deltas as stored. A delta outside i32 is a bug or an absurd
+/// adjustment: refuse it rather than store a different number.
+fn checked_deltas(entries: &[LedgerEntry]) -> Result<Vec<i32>, DbErr> {
+    entries
+        .iter()
+        .map(|e| {
+            i32::try_from(e.delta)
+                .map_err(|_| DbErr::Custom(format!("ledger delta {} is out of range", e.delta)))
+        })
+        .collect()
+}
+
 /// Each user's change, vote-only change and number of rows, in id order
 /// (one cached-total update per user).
 fn per_user_totals(entries: &[LedgerEntry]) -> Vec<(i64, i64, i64, i64)> {
@@ -520,21 +579,32 @@ fn per_user_totals(entries: &[LedgerEntry]) -> Vec<(i64, i64, i64, i64)> {
     per_user
 }
 
-/// [`append_rows`] for one user on PostgreSQL (every vote): the ledger
-/// rows, the cached reputation and the day's rollup in one statement,
-/// one round trip instead of three.
-async fn append_one_user_pg(
-    db: &impl ConnectionTrait,
+/// [`append_rows`] for one user (every vote) in one round trip instead of
+/// three: the ledger rows, the cached reputation and the day's rollup. On
+/// PostgreSQL they are the WITH clause of one statement, on SQLite three
+/// statements of one call (sqlx runs them in order, binding the values in
+/// order). The caller adds the main, last statement.
+fn one_user_ledger(
     entries: &[LedgerEntry],
     deltas: &[i32],
     (user_id, total, vote_total, rows): (i64, i64, i64, i64),
     day: NaiveDate,
-) -> Result<(), DbErr> {
+    backend: DatabaseBackend,
+) -> Sql {
+    const COLUMNS: &str =
+        "INSERT INTO reputation_events (user_id, delta, reason, source, vote_id, \
+        target_kind, target_id, actor_id, note, created_at, updated_at) VALUES ";
+    const TOTALS: &str =
+        "UPDATE users SET reputation = reputation + ?, ledger_rows = ledger_rows + ? \
+        WHERE id = ?";
+    const DAILY: &str =
+        "INSERT INTO reputation_daily (user_id, day, total, vote_total) VALUES (?, ?, ?, ?) \
+        ON CONFLICT (user_id, day) DO UPDATE SET total = reputation_daily.total + excluded.total, \
+        vote_total = reputation_daily.vote_total + excluded.vote_total";
+    let pg = backend == DatabaseBackend::Postgres;
     let now = Utc::now().fixed_offset();
-    let mut q = Sql::new(
-        "WITH e AS (INSERT INTO reputation_events (user_id, delta, reason, source, vote_id, \
-         target_kind, target_id, actor_id, note, created_at, updated_at) VALUES ",
-    );
+    let mut q = Sql::new(if pg { "WITH e AS (" } else { "" });
+    q.push(COLUMNS);
     for (i, (e, delta)) in entries.iter().zip(deltas).enumerate() {
         q.push_bind(
             if i == 0 {
@@ -557,23 +627,21 @@ async fn append_one_user_pg(
             ],
         );
     }
+    q.push(if pg { "), u AS (" } else { "; " });
     q.push_bind(
-        "), u AS (UPDATE users SET reputation = reputation + ?, ledger_rows = ledger_rows + ? \
-         WHERE id = ?) \
-         INSERT INTO reputation_daily (user_id, day, total, vote_total) VALUES (?, ?, ?, ?) \
-         ON CONFLICT (user_id, day) DO UPDATE SET total = reputation_daily.total + excluded.total, \
-         vote_total = reputation_daily.vote_total + excluded.vote_total",
+        TOTALS,
+        [Value::from(total), Value::from(rows), Value::from(user_id)],
+    );
+    q.push(if pg { "), d AS (" } else { "; " });
+    q.push_bind(
+        DAILY,
         [
-            Value::from(total),
-            Value::from(rows),
-            Value::from(user_id),
             Value::from(user_id),
             Value::from(day),
             Value::from(total),
             Value::from(vote_total),
         ],
     );
-    q.execute(db).await?;
-    metrics::counter!("nightcoder_ledger_rows_total").increment(entries.len() as u64);
-    Ok(())
+    q.push(if pg { ")" } else { ";" });
+    q
 }

@@ -11,7 +11,7 @@ use nightcoder::{
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::support::{
-    client::location,
+    client::{location, queries},
     html::{count, text},
     Client, TestApp, PASSWORD,
 };
@@ -94,6 +94,38 @@ async fn voting_without_javascript_returns_to_the_post_and_pays_the_author() {
     let (_, reader) = app.login_as("reader").await;
     let page = reader.get(&q.url()).await.text();
     assert_eq!(count(&page, ".btn-vote.active"), 0);
+    app.assert_ledger_consistent().await;
+}
+
+/// A vote is a fixed, small number of statements whatever the data: the
+/// session with its user, then one transaction: target and author locked
+/// together, the context, the vote row, the ledger and the tally in one
+/// call, the daily limit. A switch and a withdrawal also read what the old
+/// vote gave.
+#[tokio::test]
+async fn a_vote_runs_a_fixed_number_of_statements() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let q = app.question(&author, "Count my statements", "votes").await;
+    let a = app.answer(&author, &q, "an answer to count on").await;
+    let (voter, client) = app.login_as("voter").await;
+    app.grant(&voter, 200).await;
+    client.get(&q.url()).await;
+    let question = format!("/questions/{}/vote", q.id);
+    let answer = format!("/answers/{}/vote", a.id);
+    // the same on both databases: 8 on PostgreSQL and 9 on SQLite before
+    // the locks and the last writes were merged
+    let (new, changed) = (6, 7);
+    for (path, how, expected) in [
+        (&question, "up", new),
+        (&question, "down", changed),
+        (&question, "down", changed),
+        (&answer, "down", new),
+    ] {
+        let res = vote_json(&client, path, how).await;
+        assert_eq!(res.status_code(), 200, "{path} {how}");
+        assert_eq!(queries(&res), expected, "{path} {how}");
+    }
     app.assert_ledger_consistent().await;
 }
 
