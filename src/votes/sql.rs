@@ -487,6 +487,17 @@ impl VoteTx for SqlTx<'_> {
     }
 }
 
+/// A user's cached reputation and ledger row count, moved by an increment
+/// (binds: change, rows, user id).
+const TOTALS: &str = "UPDATE users SET reputation = reputation + ?, ledger_rows = ledger_rows + ? \
+    WHERE id = ?";
+/// The user's rollup of the day, created or moved by an increment (binds:
+/// user id, day, change, vote-only change).
+const DAILY: &str =
+    "INSERT INTO reputation_daily (user_id, day, total, vote_total) VALUES (?, ?, ?, ?) \
+    ON CONFLICT (user_id, day) DO UPDATE SET total = reputation_daily.total + excluded.total, \
+    vote_total = reputation_daily.vote_total + excluded.vote_total";
+
 /// Appends ledger rows and moves the cached totals with them: the user's
 /// reputation and their per-day rollup, both by atomic increments.
 ///
@@ -531,18 +542,25 @@ pub async fn append_rows(
         .exec_without_returning(db)
         .await?;
     for (user_id, total, vote_total, rows) in per_user {
-        Sql::new("UPDATE users SET reputation = reputation + ?, ledger_rows = ledger_rows + ? WHERE id = ?")
-            .push_bind("", [Value::from(total), Value::from(rows), Value::from(user_id)])
+        Sql::new("")
+            .push_bind(
+                TOTALS,
+                [Value::from(total), Value::from(rows), Value::from(user_id)],
+            )
             .execute(db)
             .await?;
-        Sql::new(
-            "INSERT INTO reputation_daily (user_id, day, total, vote_total) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (user_id, day) DO UPDATE SET total = reputation_daily.total + excluded.total, \
-             vote_total = reputation_daily.vote_total + excluded.vote_total",
-        )
-        .push_bind("", [Value::from(user_id), Value::from(day), Value::from(total), Value::from(vote_total)])
-        .execute(db)
-        .await?;
+        Sql::new("")
+            .push_bind(
+                DAILY,
+                [
+                    Value::from(user_id),
+                    Value::from(day),
+                    Value::from(total),
+                    Value::from(vote_total),
+                ],
+            )
+            .execute(db)
+            .await?;
     }
     metrics::counter!("nightcoder_ledger_rows_total").increment(entries.len() as u64);
     Ok(())
@@ -594,13 +612,6 @@ fn one_user_ledger(
     const COLUMNS: &str =
         "INSERT INTO reputation_events (user_id, delta, reason, source, vote_id, \
         target_kind, target_id, actor_id, note, created_at, updated_at) VALUES ";
-    const TOTALS: &str =
-        "UPDATE users SET reputation = reputation + ?, ledger_rows = ledger_rows + ? \
-        WHERE id = ?";
-    const DAILY: &str =
-        "INSERT INTO reputation_daily (user_id, day, total, vote_total) VALUES (?, ?, ?, ?) \
-        ON CONFLICT (user_id, day) DO UPDATE SET total = reputation_daily.total + excluded.total, \
-        vote_total = reputation_daily.vote_total + excluded.vote_total";
     let pg = backend == DatabaseBackend::Postgres;
     let now = Utc::now().fixed_offset();
     let mut q = Sql::new(if pg { "WITH e AS (" } else { "" });
