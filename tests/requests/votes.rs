@@ -4,11 +4,12 @@ use std::{sync::Arc, time::Duration};
 use nightcoder::{
     db::entities::votes as vote_rows,
     votes::{
+        ledger,
         repository::{VoteRepository, VoteTx},
         Direction, Kind, Target, Votes,
     },
 };
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait, TransactionTrait};
 
 use crate::support::{
     client::{location, queries},
@@ -406,6 +407,47 @@ async fn a_vote_waiting_for_the_author_reads_the_income_committed_meanwhile() {
     holding.commit().await.unwrap();
     waiting.await.unwrap().unwrap();
     assert_eq!(app.reload_user(author.id).await.reputation, 1 + 200);
+    app.assert_ledger_consistent().await;
+}
+
+/// `reputation:rebuild` recounts tallies with sub-selects. On PostgreSQL an
+/// UPDATE that waited for a row rewrites it from the statement's snapshot,
+/// so a vote committing while the rebuild waited for its post was left out
+/// of the tally (up 0 with one vote). The rebuild now waits for the vote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rebuild_running_into_a_vote_counts_it() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let voter = app.create_user("voter").await;
+    let q = app
+        .question(&author, "Rebuilt while somebody votes", "race")
+        .await;
+    let votes = Votes::get(&app.ctx);
+    let day = chrono::Utc::now().date_naive();
+    let mut holding = votes.repo().begin().await.unwrap();
+    votes
+        .cast_in(
+            &mut holding,
+            voter.id,
+            Target::question(q.id),
+            Direction::Up,
+            day,
+        )
+        .await
+        .unwrap();
+    let db = app.ctx.db.clone();
+    let rebuild = tokio::spawn(async move {
+        let txn = db.begin().await?;
+        ledger::rebuild(&txn).await?;
+        txn.commit().await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!rebuild.is_finished(), "the rebuild waits for the vote");
+    holding.commit().await.unwrap();
+    rebuild.await.unwrap().unwrap();
+    let q = app.reload_question(q.id).await;
+    assert_eq!((q.up_count, q.score), (1, 1));
+    assert_eq!(app.reload_user(author.id).await.reputation, 1 + 5);
     app.assert_ledger_consistent().await;
 }
 
