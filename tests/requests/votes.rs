@@ -410,10 +410,11 @@ async fn a_vote_waiting_for_the_author_reads_the_income_committed_meanwhile() {
     app.assert_ledger_consistent().await;
 }
 
-/// `reputation:rebuild` recounts tallies with sub-selects. On PostgreSQL an
-/// UPDATE that waited for a row rewrites it from the statement's snapshot,
-/// so a vote committing while the rebuild waited for its post was left out
-/// of the tally (up 0 with one vote). The rebuild now waits for the vote.
+/// `reputation:rebuild` rewrites the tallies that are off. On PostgreSQL an
+/// UPDATE that waited for a row rewrites it from counts read as the
+/// statement began, so a vote committing while the rebuild waited for its
+/// post was left out of the tally (up 0 with one vote). The rebuild now
+/// waits for the vote.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_rebuild_running_into_a_vote_counts_it() {
     let app = TestApp::new().await;
@@ -422,6 +423,12 @@ async fn a_rebuild_running_into_a_vote_counts_it() {
     let q = app
         .question(&author, "Rebuilt while somebody votes", "race")
         .await;
+    // a tally gone wrong, for the rebuild to repair
+    nightcoder::db::Sql::new("UPDATE questions SET up_count = 9, score = 9 WHERE id = ?")
+        .push_bind("", [sea_orm::Value::from(q.id)])
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
     let votes = Votes::get(&app.ctx);
     let day = chrono::Utc::now().date_naive();
     let mut holding = votes.repo().begin().await.unwrap();
