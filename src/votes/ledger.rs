@@ -338,11 +338,12 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<(Vec<Mismatch>, Vec<Str
 pub async fn rebuild(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     let backend = db.get_database_backend();
     if backend == DatabaseBackend::Postgres {
-        // The recounts below read the votes and the ledger as each statement
-        // began, and a row an UPDATE waited for is rewritten from that count: a vote committing
-        // meanwhile would be left out of its post's tally. Every writer of
-        // a tally, a cached total or a rollup locks or writes the author
-        // before them (a vote in its first statement), so holding users exclusively (plain reads go on) waits
+        // The recounts below read the votes and the ledger as each
+        // statement began, and a row an UPDATE waited for is rewritten from
+        // that count: a vote committing meanwhile would be left out of its
+        // post's tally. Every writer of a tally, a cached total or a rollup
+        // locks or writes the author before them (a vote in its first
+        // statement), so holding users exclusively (plain reads go on) waits
         // for those in flight and holds new ones back until the commit.
         // SQLite allows one writer at a time already.
         db.execute_unprepared("LOCK TABLE users IN EXCLUSIVE MODE")
