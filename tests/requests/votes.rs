@@ -1,15 +1,16 @@
 //! Voting over HTTP: forms, JSON, refusals, reputation, concurrency.
 use std::{sync::Arc, time::Duration};
 
+use loco_rs::task::Vars;
 use nightcoder::{
+    app::App,
     db::entities::votes as vote_rows,
     votes::{
-        ledger,
         repository::{VoteRepository, VoteTx},
         Direction, Kind, Target, Votes,
     },
 };
-use sea_orm::{EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::support::{
     client::{location, queries},
@@ -442,11 +443,10 @@ async fn a_rebuild_running_into_a_vote_counts_it() {
         )
         .await
         .unwrap();
-    let db = app.ctx.db.clone();
+    let ctx = app.ctx.clone();
     let rebuild = tokio::spawn(async move {
-        let txn = db.begin().await?;
-        ledger::rebuild(&txn).await?;
-        txn.commit().await
+        let task = "reputation:rebuild".to_string();
+        loco_rs::boot::run_task::<App>(&ctx, Some(&task), &Vars::default()).await
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(!rebuild.is_finished(), "the rebuild waits for the vote");
