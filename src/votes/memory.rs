@@ -265,6 +265,13 @@ impl VoteTx for MemTx {
             .map(|v| StoredVote {
                 id: v.id,
                 direction: v.direction,
+                net: self
+                    .staged
+                    .ledger
+                    .iter()
+                    .filter(|e| e.vote_id == Some(v.id))
+                    .map(|e| e.delta)
+                    .sum(),
             });
         let earlier_today = self
             .staged
@@ -325,16 +332,6 @@ impl VoteTx for MemTx {
         post.tally.up += up;
         post.tally.down += down;
         Ok(post.tally)
-    }
-
-    async fn vote_net(&mut self, vote_id: i64) -> Result<i64, DbErr> {
-        Ok(self
-            .staged
-            .ledger
-            .iter()
-            .filter(|e| e.vote_id == Some(vote_id))
-            .map(|e| e.delta)
-            .sum())
     }
 
     async fn lock_user(&mut self, _user_id: i64) -> Result<(), DbErr> {

@@ -124,6 +124,8 @@ pub struct TargetInfo {
 pub struct StoredVote {
     pub id: i64,
     pub direction: Direction,
+    /// What the vote gives its author now, by the ledger.
+    pub net: i64,
 }
 
 /// What a vote reads once its post and author are locked.
@@ -234,8 +236,6 @@ pub trait VoteTx: Send {
         up: i32,
         down: i32,
     ) -> impl Future<Output = Result<Tally, DbErr>> + Send;
-    /// Sum of every ledger row of a vote.
-    fn vote_net(&mut self, vote_id: i64) -> impl Future<Output = Result<i64, DbErr>> + Send;
     /// Locks a user's row (their reputation and daily totals change next).
     fn lock_user(&mut self, user_id: i64) -> impl Future<Output = Result<(), DbErr>> + Send;
     /// Everything `user_id` ever got for `reason` (a lifetime cap's input).

@@ -127,7 +127,7 @@ impl<R: VoteRepository> VoteService<R> {
             }
             (Some(old), next) => {
                 // whatever the old vote still gives goes back first
-                let net = tx.vote_net(old.id).await?;
+                let net = old.net;
                 let reason = if next.is_some() {
                     Reason::VoteChanged
                 } else {

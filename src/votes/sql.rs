@@ -110,6 +110,7 @@ struct VoterRow {
     suspended_until: Option<sea_orm::prelude::DateTimeWithTimeZone>,
     vote_id: Option<i64>,
     vote_value: Option<i16>,
+    vote_net: Option<i64>,
     earlier_today: Option<i64>,
 }
 
@@ -248,7 +249,8 @@ impl VoteTx for SqlTx<'_> {
     ) -> Result<VoteContext, DbErr> {
         let mut q = Sql::new(
             "SELECT u.reputation, u.role, u.deleted_at, u.suspended_until, v.id AS vote_id, \
-             v.value AS vote_value, (SELECT d.vote_total FROM reputation_daily d \
+             v.value AS vote_value, (SELECT CAST(SUM(e.delta) AS BIGINT) FROM reputation_events e \
+             WHERE e.vote_id = v.id) AS vote_net, (SELECT d.vote_total FROM reputation_daily d \
              WHERE d.user_id = ? AND d.day = ?) AS earlier_today FROM users u LEFT JOIN votes v \
              ON v.user_id = u.id AND v.target_kind = ? AND v.target_id = ? WHERE u.id = ?",
         );
@@ -284,6 +286,7 @@ impl VoteTx for SqlTx<'_> {
             .map(|(id, value)| StoredVote {
                 id,
                 direction: Direction::from_value(value),
+                net: row.vote_net.unwrap_or(0),
             });
         Ok(VoteContext {
             voter: Some(voter),
@@ -340,18 +343,6 @@ impl VoteTx for SqlTx<'_> {
         let mut q = Sql::new("");
         push_tally(&mut q, target, up, down);
         read_tally(q.build(self.backend()), self.conn()).await
-    }
-
-    async fn vote_net(&mut self, vote_id: i64) -> Result<i64, DbErr> {
-        let mut q = Sql::new(
-            "SELECT CAST(SUM(delta) AS BIGINT) AS n FROM reputation_events WHERE vote_id = ?",
-        );
-        q.push_bind("", [Value::from(vote_id)]);
-        Ok(Sum::find_by_statement(q.build(self.backend()))
-            .one(self.conn())
-            .await?
-            .and_then(|s| s.n)
-            .unwrap_or(0))
     }
 
     async fn lock_user(&mut self, user_id: i64) -> Result<(), DbErr> {
