@@ -273,39 +273,61 @@ function toolErrors(lhr) {
   return errored;
 }
 
-for (const [name, url] of Object.entries(config.lighthouse)) {
-  // A run whose trace or page load broke inside Lighthouse is retried; a
-  // page that scores low on a run that measured everything fails at once.
-  let result;
+const percent = (category) => (category.score === null ? null : Math.round(category.score * 100));
+
+/**
+ * Lighthouse's own advice on variance: performance is timing on a shared
+ * machine, so a page whose first run falls short is measured three times
+ * and judged on the median run. A run whose trace or page load broke
+ * inside Lighthouse (a category left unmeasured) does not count; after
+ * five attempts the page fails with Lighthouse's errors.
+ */
+async function measure(name, url) {
+  const runs = [];
   let errors = [];
-  for (let attempt = 1; attempt <= 3; attempt += 1) {
-    result = await lighthouse(`${base}${url}`, {
+  for (let attempt = 1; attempt <= 5 && runs.length < 3; attempt += 1) {
+    const { lhr } = await lighthouse(`${base}${url}`, {
       port: config.debugPort,
       output: "json",
       logLevel: "error",
       onlyCategories: ["performance", "accessibility", "best-practices", "seo"],
     });
-    errors = toolErrors(result.lhr);
-    const unmeasured = Object.values(result.lhr.categories).some((c) => c.score === null);
-    if (!unmeasured) break;
-    console.log(`  ..  Lighthouse ${name} run ${attempt} left categories unmeasured: ${errors.join("; ")}`);
+    if (Object.values(lhr.categories).some((c) => c.score === null)) {
+      errors = toolErrors(lhr);
+      console.log(`  ..  Lighthouse ${name} run ${attempt} left categories unmeasured: ${errors.join("; ")}`);
+      continue;
+    }
+    runs.push(lhr);
+    const performance = percent(lhr.categories.performance);
+    if (runs.length === 1 && performance >= want.performance) break;
+    console.log(`  ..  Lighthouse ${name} run ${attempt}: performance ${performance}`);
   }
-  const cats = result.lhr.categories;
-  scores[name] = Object.fromEntries(
-    Object.entries(cats).map(([k, v]) => [k, v.score === null ? null : Math.round(v.score * 100)]),
-  );
+  runs.sort((a, b) => a.categories.performance.score - b.categories.performance.score);
+  return { lhr: runs[Math.floor(runs.length / 2)], errors };
+}
+
+for (const [name, url] of Object.entries(config.lighthouse)) {
+  const { lhr, errors } = await measure(name, url);
+  if (!lhr) {
+    fail(`Lighthouse ${name} not measured in 5 runs: ${errors.join("; ")}`);
+    continue;
+  }
+  const cats = lhr.categories;
+  scores[name] = Object.fromEntries(Object.entries(cats).map(([k, v]) => [k, percent(v)]));
   const s = scores[name];
   for (const [cat, min] of Object.entries(want)) {
-    if (s[cat] === null) {
-      fail(`Lighthouse ${name} ${cat} not measured in 3 runs: ${errors.join("; ")}`);
-    } else if (s[cat] < min) {
-      const audits = Object.values(result.lhr.audits)
+    if (s[cat] < min) {
+      const audits = Object.values(lhr.audits)
         .filter((a) => a.score !== null && a.score < 1 && (cats[cat].auditRefs || []).some((r) => r.id === a.id && r.weight > 0))
         .map((a) => `${a.id} (${a.score})`);
       fail(`Lighthouse ${name} ${cat} ${s[cat]} < ${min}: ${audits.join(", ")}`);
     }
   }
-  ok(`Lighthouse mobile ${name}: ${JSON.stringify(s)}`);
+  const metric = (id) => lhr.audits[id]?.displayValue ?? "?";
+  const timings = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index"]
+    .map((id) => `${id.split("-").map((w) => w[0]).join("").toUpperCase()} ${metric(id)}`)
+    .join(", ");
+  ok(`Lighthouse mobile ${name}: ${JSON.stringify(s)} (${timings})`);
 }
 
 await browser.close();
