@@ -9,8 +9,8 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::{
     repository::{
-        AcceptState, LedgerEntry, Reason, Scope, Source, StoredVote, TargetInfo, VoteContext,
-        VoteRepository, VoteState, VoteTx,
+        AcceptState, Click, LedgerEntry, Reason, Scope, Source, StoredVote, TargetInfo, VoteChange,
+        VoteContext, VoteRepository, VoteState, VoteTx,
     },
     rules::VoterInfo,
     Direction, Tally, Target,
@@ -286,51 +286,47 @@ impl VoteTx for MemTx {
         })
     }
 
-    async fn insert_vote(
-        &mut self,
-        voter_id: i64,
-        target: Target,
-        dir: Direction,
-    ) -> Result<i64, DbErr> {
-        if self
-            .staged
-            .votes
-            .iter()
-            .any(|v| v.voter == voter_id && v.target == target)
-        {
-            return Err(DbErr::Custom("unique violation: votes_one_per_user".into()));
-        }
-        self.staged.next_vote += 1;
-        let id = self.staged.next_vote;
-        self.staged.votes.push(Vote {
-            id,
-            voter: voter_id,
-            target,
-            direction: dir,
-        });
-        Ok(id)
-    }
-
-    async fn update_vote(&mut self, vote_id: i64, dir: Direction) -> Result<(), DbErr> {
-        if let Some(v) = self.staged.votes.iter_mut().find(|v| v.id == vote_id) {
-            v.direction = dir;
-        }
-        Ok(())
-    }
-
-    async fn delete_vote(&mut self, vote_id: i64) -> Result<(), DbErr> {
-        self.staged.votes.retain(|v| v.id != vote_id);
-        Ok(())
-    }
-
-    async fn add_tally(&mut self, target: Target, up: i32, down: i32) -> Result<Tally, DbErr> {
+    async fn record_click(&mut self, click: &Click<'_>, day: NaiveDate) -> Result<Tally, DbErr> {
+        let (voter, target) = (click.voter_id, click.target);
+        let vote_id = match click.change {
+            VoteChange::Cast(direction) => {
+                if self
+                    .staged
+                    .votes
+                    .iter()
+                    .any(|v| v.voter == voter && v.target == target)
+                {
+                    return Err(DbErr::Custom("unique violation: votes_one_per_user".into()));
+                }
+                self.staged.next_vote += 1;
+                let id = self.staged.next_vote;
+                self.staged.votes.push(Vote {
+                    id,
+                    voter,
+                    target,
+                    direction,
+                });
+                id
+            }
+            VoteChange::Switch { id, to } => {
+                if let Some(v) = self.staged.votes.iter_mut().find(|v| v.id == id) {
+                    v.direction = to;
+                }
+                id
+            }
+            VoteChange::Withdraw { id } => {
+                self.staged.votes.retain(|v| v.id != id);
+                id
+            }
+        };
+        self.append(&click.entries(vote_id), day).await?;
         let post = self
             .staged
             .posts
             .get_mut(&target)
             .ok_or(DbErr::RecordNotFound("post".into()))?;
-        post.tally.up += up;
-        post.tally.down += down;
+        post.tally.up += click.tally.0;
+        post.tally.down += click.tally.1;
         Ok(post.tally)
     }
 

@@ -109,6 +109,52 @@ pub struct LedgerEntry {
     pub note: Option<String>,
 }
 
+/// What a click does to the voter's vote row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoteChange {
+    /// A first vote on the post.
+    Cast(Direction),
+    /// The other arrow: vote `id` turns to `to`.
+    Switch { id: i64, to: Direction },
+    /// The same arrow again: vote `id` goes.
+    Withdraw { id: i64 },
+}
+
+/// Everything one click writes, as the rules decided it: the vote row, the
+/// author's ledger rows (every one about this vote) and the change to the
+/// post's up and down counts.
+#[derive(Debug, Clone, Copy)]
+pub struct Click<'a> {
+    pub voter_id: i64,
+    pub target: Target,
+    pub author_id: i64,
+    pub change: VoteChange,
+    /// The author's rows, in order: (delta, reason).
+    pub rows: &'a [(i64, Reason)],
+    /// Added to the post's (up, down) counts.
+    pub tally: (i32, i32),
+}
+
+impl Click<'_> {
+    /// The rows as ledger entries of vote `vote_id`.
+    #[must_use]
+    pub fn entries(&self, vote_id: i64) -> Vec<LedgerEntry> {
+        self.rows
+            .iter()
+            .map(|&(delta, reason)| LedgerEntry {
+                user_id: self.author_id,
+                delta,
+                reason,
+                source: Source::Vote,
+                vote_id: Some(vote_id),
+                target: Some(self.target),
+                actor_id: Some(self.voter_id),
+                note: None,
+            })
+            .collect()
+    }
+}
+
 /// A post as the vote rules see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TargetInfo {
@@ -217,24 +263,12 @@ pub trait VoteTx: Send {
         author_id: i64,
         day: NaiveDate,
     ) -> impl Future<Output = Result<VoteContext, DbErr>> + Send;
-    fn insert_vote(
+    /// Writes a click: the vote row, the ledger rows and the tally
+    /// (on SQL stores in one round trip). Returns the post's new tally.
+    fn record_click(
         &mut self,
-        voter_id: i64,
-        target: Target,
-        dir: Direction,
-    ) -> impl Future<Output = Result<i64, DbErr>> + Send;
-    fn update_vote(
-        &mut self,
-        vote_id: i64,
-        dir: Direction,
-    ) -> impl Future<Output = Result<(), DbErr>> + Send;
-    fn delete_vote(&mut self, vote_id: i64) -> impl Future<Output = Result<(), DbErr>> + Send;
-    /// Adds to the post's up/down counts and returns the new tally.
-    fn add_tally(
-        &mut self,
-        target: Target,
-        up: i32,
-        down: i32,
+        click: &Click<'_>,
+        day: NaiveDate,
     ) -> impl Future<Output = Result<Tally, DbErr>> + Send;
     /// Locks a user's row (their reputation and daily totals change next).
     fn lock_user(&mut self, user_id: i64) -> impl Future<Output = Result<(), DbErr>> + Send;
@@ -250,20 +284,6 @@ pub trait VoteTx: Send {
         entries: &[LedgerEntry],
         day: NaiveDate,
     ) -> impl Future<Output = Result<(), DbErr>> + Send;
-    /// [`Self::append`], then [`Self::add_tally`]; a store that can do both
-    /// in one round trip (the SQL store) overrides this.
-    fn append_and_tally(
-        &mut self,
-        entries: &[LedgerEntry],
-        day: NaiveDate,
-        target: Target,
-        (up, down): (i32, i32),
-    ) -> impl Future<Output = Result<Tally, DbErr>> + Send {
-        async move {
-            self.append(entries, day).await?;
-            self.add_tally(target, up, down).await
-        }
-    }
     fn vote_states(
         &mut self,
         scope: &Scope,

@@ -2,7 +2,9 @@
 use chrono::{NaiveDate, Utc};
 
 use super::{
-    repository::{LedgerEntry, Reason, Scope, Source, VoteContext, VoteRepository, VoteTx},
+    repository::{
+        Click, LedgerEntry, Reason, Scope, Source, VoteChange, VoteContext, VoteRepository, VoteTx,
+    },
     rules::ReputationRules,
     Direction, Tally, Target, VoteError,
 };
@@ -103,65 +105,62 @@ impl<R: VoteRepository> VoteService<R> {
             self.rules.may_vote(&voter, dir)?;
         }
 
-        let mut entries = Vec::new();
-        let entry = |delta: i64, reason: Reason, vote_id: i64| LedgerEntry {
-            user_id: author,
-            delta,
-            reason,
-            source: Source::Vote,
-            vote_id: Some(vote_id),
-            target: Some(target),
-            actor_id: Some(voter_id),
-            note: None,
-        };
+        // every row a click writes is the author's and about this vote
+        let mut rows: Vec<(i64, Reason)> = Vec::with_capacity(2);
         let (mut up, mut down) = (0, 0);
         let mut count = |dir: Direction, by: i32| match dir {
             Direction::Up => up += by,
             Direction::Down => down += by,
         };
-        let vote_id = match (current, next) {
+        let change = match (current, next) {
             (None, None) => unreachable!("a click always changes something"),
             (None, Some(dir)) => {
                 count(dir, 1);
-                tx.insert_vote(voter_id, target, dir).await?
+                VoteChange::Cast(dir)
             }
             (Some(old), next) => {
                 // whatever the old vote still gives goes back first
-                let net = old.net;
-                let reason = if next.is_some() {
-                    Reason::VoteChanged
-                } else {
-                    Reason::VoteWithdrawn
-                };
-                if net != 0 {
-                    entries.push(entry(-net, reason, old.id));
+                if old.net != 0 {
+                    let reason = if next.is_some() {
+                        Reason::VoteChanged
+                    } else {
+                        Reason::VoteWithdrawn
+                    };
+                    rows.push((-old.net, reason));
                 }
                 count(old.direction, -1);
                 match next {
                     Some(dir) => {
                         count(dir, 1);
-                        tx.update_vote(old.id, dir).await?;
+                        VoteChange::Switch {
+                            id: old.id,
+                            to: dir,
+                        }
                     }
-                    None => tx.delete_vote(old.id).await?,
+                    None => VoteChange::Withdraw { id: old.id },
                 }
-                old.id
             }
         };
         if let Some(dir) = next {
             let raw = self.rules.points(target.kind, dir);
-            let before: i64 = entries.iter().map(|e| e.delta).sum();
-            let today = earlier_today + before;
-            let applied = self.rules.capped(raw, today);
+            let before: i64 = rows.iter().map(|(delta, _)| delta).sum();
+            let applied = self.rules.capped(raw, earlier_today + before);
             let reason = match dir {
                 Direction::Up => Reason::Upvote,
                 Direction::Down => Reason::Downvote,
             };
             // written even when the cap leaves 0: the history says why
-            entries.push(entry(applied, reason, vote_id));
+            rows.push((applied, reason));
         }
-        let tally = tx
-            .append_and_tally(&entries, day, target, (up, down))
-            .await?;
+        let click = Click {
+            voter_id,
+            target,
+            author_id: author,
+            change,
+            rows: &rows,
+            tally: (up, down),
+        };
+        let tally = tx.record_click(&click, day).await?;
         Ok(VoteOutcome { tally, mine: next })
     }
 

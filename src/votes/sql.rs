@@ -3,20 +3,20 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, Statement, Value,
+    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+    DbErr, EntityTrait, FromQueryResult, Statement, Value,
 };
 
 use super::{
     repository::{
-        AcceptState, LedgerEntry, Reason, Scope, Source, StoredVote, TargetInfo, VoteContext,
-        VoteRepository, VoteState, VoteTx,
+        AcceptState, Click, LedgerEntry, Reason, Scope, Source, StoredVote, TargetInfo, VoteChange,
+        VoteContext, VoteRepository, VoteState, VoteTx,
     },
     rules::VoterInfo,
     Direction, Kind, Tally, Target,
 };
 use crate::{
-    db::entities::{reputation_events, votes},
+    db::entities::reputation_events,
     db::{write_txn, Sql},
     users::Role,
 };
@@ -181,6 +181,32 @@ async fn read_tally(stmt: Statement, db: &impl ConnectionTrait) -> Result<Tally,
     })
 }
 
+/// The click's change to its vote row (the caller ends the statement).
+fn push_vote_change(q: &mut Sql, click: &Click<'_>) {
+    let now = Value::from(Utc::now().fixed_offset());
+    match click.change {
+        VoteChange::Cast(dir) => q.push_bind(
+            "INSERT INTO votes (user_id, target_kind, target_id, value, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                Value::from(click.voter_id),
+                Value::from(click.target.kind.code()),
+                Value::from(click.target.id),
+                Value::from(dir.value()),
+                now.clone(),
+                now,
+            ],
+        ),
+        VoteChange::Switch { id, to } => q.push_bind(
+            "UPDATE votes SET value = ?, updated_at = ? WHERE id = ?",
+            [Value::from(to.value()), now, Value::from(id)],
+        ),
+        VoteChange::Withdraw { id } => {
+            q.push_bind("DELETE FROM votes WHERE id = ?", [Value::from(id)])
+        }
+    };
+}
+
 /// A post as the vote rules see it, as `p` (an answer with its question).
 const fn post_state(kind: Kind) -> &'static str {
     match kind {
@@ -295,56 +321,6 @@ impl VoteTx for SqlTx<'_> {
         })
     }
 
-    async fn insert_vote(
-        &mut self,
-        voter_id: i64,
-        target: Target,
-        dir: Direction,
-    ) -> Result<i64, DbErr> {
-        let now = Utc::now().fixed_offset();
-        let vote = votes::ActiveModel {
-            user_id: Set(voter_id),
-            target_kind: Set(target.kind.code()),
-            target_id: Set(target.id),
-            value: Set(dir.value()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(self.conn())
-        .await?;
-        Ok(vote.id)
-    }
-
-    async fn update_vote(&mut self, vote_id: i64, dir: Direction) -> Result<(), DbErr> {
-        Sql::new("UPDATE votes SET value = ?, updated_at = ? WHERE id = ?")
-            .push_bind(
-                "",
-                [
-                    Value::from(dir.value()),
-                    Value::from(Utc::now().fixed_offset()),
-                    Value::from(vote_id),
-                ],
-            )
-            .execute(self.conn())
-            .await?;
-        Ok(())
-    }
-
-    async fn delete_vote(&mut self, vote_id: i64) -> Result<(), DbErr> {
-        Sql::new("DELETE FROM votes WHERE id = ?")
-            .push_bind("", [Value::from(vote_id)])
-            .execute(self.conn())
-            .await?;
-        Ok(())
-    }
-
-    async fn add_tally(&mut self, target: Target, up: i32, down: i32) -> Result<Tally, DbErr> {
-        let mut q = Sql::new("");
-        push_tally(&mut q, target, up, down);
-        read_tally(q.build(self.backend()), self.conn()).await
-    }
-
     async fn lock_user(&mut self, user_id: i64) -> Result<(), DbErr> {
         if self.backend() == DatabaseBackend::Postgres {
             Sql::new("SELECT id FROM users WHERE id = ?")
@@ -372,22 +348,33 @@ impl VoteTx for SqlTx<'_> {
         append_rows(self.conn(), entries, day).await
     }
 
-    async fn append_and_tally(
-        &mut self,
-        entries: &[LedgerEntry],
-        day: NaiveDate,
-        target: Target,
-        (up, down): (i32, i32),
-    ) -> Result<Tally, DbErr> {
-        let [one] = per_user_totals(entries)[..] else {
-            self.append(entries, day).await?;
-            return self.add_tally(target, up, down).await;
+    async fn record_click(&mut self, click: &Click<'_>, day: NaiveDate) -> Result<Tally, DbErr> {
+        // one round trip: the vote row, the ledger and the tally
+        let backend = self.backend();
+        let pg = backend == DatabaseBackend::Postgres;
+        // a new vote's rows take the id this call gives it, not this 0
+        let (vote_id, inserted) = match click.change {
+            VoteChange::Cast(_) => (0, Some(click)),
+            VoteChange::Switch { id, .. } | VoteChange::Withdraw { id } => (id, None),
         };
-        // a vote's last round trip: the ledger and the tally together
-        let deltas = checked_deltas(entries)?;
-        let mut q = one_user_ledger(entries, &deltas, one, day, self.backend());
-        push_tally(&mut q, target, up, down);
-        let tally = read_tally(q.build(self.backend()), self.conn()).await?;
+        let entries = click.entries(vote_id);
+        let deltas = checked_deltas(&entries)?;
+        let mut q = Sql::new(if pg { "WITH v AS (" } else { "" });
+        push_vote_change(&mut q, click);
+        q.push(match (pg, inserted.is_some()) {
+            (true, true) => " RETURNING id)",
+            (true, false) => ")",
+            (false, _) => ";",
+        });
+        if !entries.is_empty() {
+            let total: i64 = entries.iter().map(|e| e.delta).sum();
+            let rows = i64::try_from(entries.len()).unwrap_or(i64::MAX);
+            let totals = (click.author_id, total, total, rows);
+            q.push(if pg { ", " } else { " " });
+            one_user_ledger(&mut q, &entries, &deltas, totals, day, pg, inserted);
+        }
+        push_tally(&mut q, click.target, click.tally.0, click.tally.1);
+        let tally = read_tally(q.build(backend), self.conn()).await?;
         metrics::counter!("nightcoder_ledger_rows_total").increment(entries.len() as u64);
         Ok(tally)
     }
@@ -506,7 +493,9 @@ pub async fn append_rows(
     let deltas = checked_deltas(entries)?;
     let per_user = per_user_totals(entries);
     if let [one] = per_user[..] {
-        let mut q = one_user_ledger(entries, &deltas, one, day, db.get_database_backend());
+        let pg = db.get_database_backend() == DatabaseBackend::Postgres;
+        let mut q = Sql::new(if pg { "WITH " } else { "" });
+        one_user_ledger(&mut q, entries, &deltas, one, day, pg, None);
         q.push(" SELECT 1");
         q.execute(db).await?;
         metrics::counter!("nightcoder_ledger_rows_total").increment(entries.len() as u64);
@@ -590,36 +579,57 @@ fn per_user_totals(entries: &[LedgerEntry]) -> Vec<(i64, i64, i64, i64)> {
 
 /// [`append_rows`] for one user (every vote) in one round trip instead of
 /// three: the ledger rows, the cached reputation and the day's rollup. On
-/// PostgreSQL they are the WITH clause of one statement, on SQLite three
-/// statements of one call (sqlx runs them in order, binding the values in
-/// order). The caller adds the main, last statement.
+/// PostgreSQL they are clauses `e`, `u` and `d` of a WITH (the caller
+/// writes `WITH` or the comma before them), on SQLite three statements of
+/// one call (sqlx runs them in order, binding the values in order). The
+/// caller adds the main, last statement. With `inserted`, the rows belong
+/// to the vote that click inserted earlier in the same call: on
+/// PostgreSQL clause `v` returns its id, on SQLite it is found by its
+/// unique key.
 fn one_user_ledger(
+    q: &mut Sql,
     entries: &[LedgerEntry],
     deltas: &[i32],
     (user_id, total, vote_total, rows): (i64, i64, i64, i64),
     day: NaiveDate,
-    backend: DatabaseBackend,
-) -> Sql {
+    pg: bool,
+    inserted: Option<&Click<'_>>,
+) {
     const COLUMNS: &str =
         "INSERT INTO reputation_events (user_id, delta, reason, source, vote_id, \
         target_kind, target_id, actor_id, note, created_at, updated_at) VALUES ";
-    let pg = backend == DatabaseBackend::Postgres;
     let now = Utc::now().fixed_offset();
-    let mut q = Sql::new(if pg { "WITH e AS (" } else { "" });
+    q.push(if pg { "e AS (" } else { "" });
     q.push(COLUMNS);
     for (i, (e, delta)) in entries.iter().zip(deltas).enumerate() {
         q.push_bind(
             if i == 0 {
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "(?, ?, ?, ?, "
             } else {
-                ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ", (?, ?, ?, ?, "
             },
             [
                 Value::from(e.user_id),
                 Value::from(*delta),
                 Value::from(e.reason.as_str()),
                 Value::from(e.source.as_str()),
-                Value::from(e.vote_id),
+            ],
+        );
+        match inserted {
+            None => q.push_bind("?", [Value::from(e.vote_id)]),
+            Some(_) if pg => q.push("(SELECT id FROM v)"),
+            Some(click) => q.push_bind(
+                "(SELECT id FROM votes WHERE user_id = ? AND target_kind = ? AND target_id = ?)",
+                [
+                    Value::from(click.voter_id),
+                    Value::from(click.target.kind.code()),
+                    Value::from(click.target.id),
+                ],
+            ),
+        };
+        q.push_bind(
+            ", ?, ?, ?, ?, ?, ?)",
+            [
                 Value::from(e.target.map(|t| t.kind.code())),
                 Value::from(e.target.map(|t| t.id)),
                 Value::from(e.actor_id),
@@ -645,5 +655,4 @@ fn one_user_ledger(
         ],
     );
     q.push(if pg { ")" } else { ";" });
-    q
 }
