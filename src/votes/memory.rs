@@ -319,7 +319,7 @@ impl VoteTx for MemTx {
                 id
             }
         };
-        self.append(&click.entries(vote_id), day).await?;
+        self.append(&click.entries(Some(vote_id)), day).await?;
         let post = self
             .staged
             .posts

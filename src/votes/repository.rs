@@ -136,9 +136,10 @@ pub struct Click<'a> {
 }
 
 impl Click<'_> {
-    /// The rows as ledger entries of vote `vote_id`.
+    /// The rows as ledger entries of vote `vote_id` (`None`: a vote the
+    /// store inserts in the same call names them).
     #[must_use]
-    pub fn entries(&self, vote_id: i64) -> Vec<LedgerEntry> {
+    pub fn entries(&self, vote_id: Option<i64>) -> Vec<LedgerEntry> {
         self.rows
             .iter()
             .map(|&(delta, reason)| LedgerEntry {
@@ -146,7 +147,7 @@ impl Click<'_> {
                 delta,
                 reason,
                 source: Source::Vote,
-                vote_id: Some(vote_id),
+                vote_id,
                 target: Some(self.target),
                 actor_id: Some(self.voter_id),
                 note: None,

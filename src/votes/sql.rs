@@ -352,10 +352,10 @@ impl VoteTx for SqlTx<'_> {
         // one round trip: the vote row, the ledger and the tally
         let backend = self.backend();
         let pg = backend == DatabaseBackend::Postgres;
-        // a new vote's rows take the id this call gives it, not this 0
+        // a new vote has no id yet: its rows take the one this call gives it
         let (vote_id, inserted) = match click.change {
-            VoteChange::Cast(_) => (0, Some(click)),
-            VoteChange::Switch { id, .. } | VoteChange::Withdraw { id } => (id, None),
+            VoteChange::Cast(_) => (None, Some(click)),
+            VoteChange::Switch { id, .. } | VoteChange::Withdraw { id } => (Some(id), None),
         };
         let entries = click.entries(vote_id);
         let deltas = checked_deltas(&entries)?;
@@ -366,10 +366,8 @@ impl VoteTx for SqlTx<'_> {
             (true, false) => ")",
             (false, _) => ";",
         });
-        if !entries.is_empty() {
-            let total: i64 = entries.iter().map(|e| e.delta).sum();
-            let rows = i64::try_from(entries.len()).unwrap_or(i64::MAX);
-            let totals = (click.author_id, total, total, rows);
+        // every row is the author's: one user's totals, or none to write
+        if let [totals] = per_user_totals(&entries)[..] {
             q.push(if pg { ", " } else { " " });
             one_user_ledger(&mut q, &entries, &deltas, totals, day, pg, inserted);
         }
