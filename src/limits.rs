@@ -184,6 +184,77 @@ fn vote_rules(limits: &crate::settings::LimitSettings) -> [Rule; 1] {
     [Rule::new(limits.votes_per_day, 86_400)]
 }
 
+/// What a counter row's upsert does when the row is there already.
+macro_rules! on_hit {
+    () => {
+        " ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1"
+    };
+}
+
+/// The upsert that counts one hit on a window (three placeholders: the
+/// row's key, its window start, its expiry).
+const UPSERT: &str = concat!(
+    "INSERT INTO rate_limits (bucket, window_start, hits, expires_at) VALUES (?, ?, 1, ?)",
+    on_hit!()
+);
+
+/// One hit on a one-window limit, counted by a statement that does other
+/// work too (a vote's context read), so that the count costs no round
+/// trip of its own: [`Tick::UPSERT`] with [`Tick::values`] is that
+/// statement's part, and [`Tick::decide`] judges the count it returns.
+#[derive(Debug, Clone)]
+pub struct Tick {
+    bucket: String,
+    rule: Rule,
+    now: i64,
+}
+
+impl Tick {
+    /// The upsert of the counter row, bound by [`Self::values`].
+    pub const UPSERT: &'static str = UPSERT;
+
+    /// The hit [`vote`] would count for `user_id`, now.
+    #[must_use]
+    pub fn vote(limits: &crate::settings::LimitSettings, user_id: i64) -> Self {
+        let [rule] = vote_rules(limits);
+        Self {
+            bucket: format!("vote:{user_id}"),
+            rule,
+            now: Utc::now().timestamp(),
+        }
+    }
+
+    /// The values of [`Self::UPSERT`]'s placeholders.
+    #[must_use]
+    pub fn values(&self) -> [Value; 3] {
+        let start = window_start(self.now, self.rule);
+        [
+            Value::from(key(&self.bucket, self.rule)),
+            Value::from(start),
+            Value::from(start + self.rule.per_secs),
+        ]
+    }
+
+    /// The counter row's key, `bucket = ? AND window_start = ?`, for a
+    /// store that reads the count back rather than returning it.
+    #[must_use]
+    pub fn row_key(&self) -> [Value; 2] {
+        let [bucket, start, _] = self.values();
+        [bucket, start]
+    }
+
+    /// What the limit says now that the window holds `hits`.
+    #[must_use]
+    pub fn decide(&self, hits: i64) -> Decision {
+        let row = Hits {
+            bucket: key(&self.bucket, self.rule),
+            window_start: window_start(self.now, self.rule),
+            hits: i32::try_from(hits).unwrap_or(i32::MAX),
+        };
+        decide(&[row], &self.bucket, &[self.rule], self.now)
+    }
+}
+
 /// Counts a vote by `user_id` against the daily limit.
 ///
 /// # Errors
@@ -193,7 +264,8 @@ pub async fn vote(
     limits: &crate::settings::LimitSettings,
     user_id: i64,
 ) -> Result<Decision, DbErr> {
-    hit(db, &format!("vote:{user_id}"), &vote_rules(limits)).await
+    let tick = Tick::vote(limits, user_id);
+    hit(db, &tick.bucket, &[tick.rule]).await
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -273,22 +345,23 @@ pub async fn hit(
             ],
         );
     }
-    q.push(
-        " ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 \
-         RETURNING bucket, window_start, hits",
-    );
+    q.push(concat!(on_hit!(), " RETURNING bucket, window_start, hits"));
     let rows = Hits::find_by_statement(q.build(db.get_database_backend()))
         .all(db)
         .await?;
-    // now and then the table is swept here, so it stays bounded even
-    // without the hourly housekeeping; a failed sweep is not the request's
-    // problem
+    sweep_now_and_then(db).await;
+    Ok(decide(&rows, bucket, rules, now))
+}
+
+/// Now and then, after a hit, sweeps the windows that have passed, so the
+/// table stays bounded even without the hourly housekeeping; a failed
+/// sweep is not the request's problem.
+pub async fn sweep_now_and_then(db: &impl ConnectionTrait) {
     if rand::random_ratio(1, 512) {
         if let Err(error) = crate::db::statements::aside(purge_expired(db)).await {
             tracing::warn!(%error, "sweeping old rate-limit windows failed");
         }
     }
-    Ok(decide(&rows, bucket, rules, now))
 }
 
 /// Takes one hit back from the current windows of `bucket` (a login that

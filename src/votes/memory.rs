@@ -7,6 +7,8 @@ use chrono::NaiveDate;
 use sea_orm::DbErr;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use crate::limits::Tick;
+
 use super::{
     repository::{
         AcceptState, Click, LedgerEntry, Reason, Scope, Source, StoredVote, TargetInfo, VoteChange,
@@ -251,6 +253,7 @@ impl VoteTx for MemTx {
         target: Target,
         author_id: i64,
         day: NaiveDate,
+        _tick: Option<&Tick>,
     ) -> Result<VoteContext, DbErr> {
         let voter = self.staged.users.get(&voter_id).map(|u| VoterInfo {
             reputation: u.reputation,
@@ -283,6 +286,8 @@ impl VoteTx for MemTx {
             voter,
             current,
             earlier_today,
+            // the memory store counts no abuse limits
+            ticked: None,
         })
     }
 

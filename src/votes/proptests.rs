@@ -156,7 +156,7 @@ fn run(actions: &[Action], cap: i64) -> Result<(), TestCaseError> {
                     let dir = if up { Direction::Up } else { Direction::Down };
                     let mut tx = repo.begin().await.unwrap();
                     if service
-                        .cast_in(&mut tx, voter, target, dir, day)
+                        .cast_in(&mut tx, voter, target, dir, day, None)
                         .await
                         .is_ok()
                     {

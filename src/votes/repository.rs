@@ -12,6 +12,8 @@ use std::future::Future;
 use chrono::NaiveDate;
 use sea_orm::DbErr;
 
+use crate::limits::Tick;
+
 use super::{rules::VoterInfo, Direction, Tally, Target};
 
 /// Why a ledger row exists; stored as text, shown through Fluent.
@@ -184,6 +186,10 @@ pub struct VoteContext {
     pub current: Option<StoredVote>,
     /// The author's vote income today before this vote.
     pub earlier_today: i64,
+    /// The count the read's [`Tick`] left in its window; `None` when no
+    /// tick was given or the store does not count ticks (the caller
+    /// counts it itself then).
+    pub ticked: Option<i64>,
 }
 
 /// Whose votes to reconcile.
@@ -256,13 +262,15 @@ pub trait VoteTx: Send {
     /// see each other's votes, and votes for one author each other's
     /// income. On PostgreSQL a statement that waits for a lock still reads
     /// the other rows as they were when it began, so this read must not
-    /// take a lock itself.
+    /// take a lock itself. A SQL store also counts `tick` (the voter's
+    /// daily vote limit) in the same round trip.
     fn vote_context(
         &mut self,
         voter_id: i64,
         target: Target,
         author_id: i64,
         day: NaiveDate,
+        tick: Option<&Tick>,
     ) -> impl Future<Output = Result<VoteContext, DbErr>> + Send;
     /// Writes a click: the vote row, the ledger rows and the tally
     /// (on SQL stores in one round trip). Returns the post's new tally.

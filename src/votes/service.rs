@@ -8,12 +8,16 @@ use super::{
     rules::ReputationRules,
     Direction, Tally, Target, VoteError,
 };
+use crate::limits::Tick;
 
 /// The result of a vote: the new tally and the voter's vote after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VoteOutcome {
     pub tally: Tally,
     pub mine: Option<Direction>,
+    /// The count the store left in the tick's window (see
+    /// [`VoteTx::vote_context`]); `None` when it counted none.
+    pub ticked: Option<i64>,
 }
 
 /// Generic over the repository (static dispatch; `Votes` names the SQL one).
@@ -53,14 +57,23 @@ impl<R: VoteRepository> VoteService<R> {
     ) -> Result<VoteOutcome, VoteError> {
         let mut tx = self.repo.begin().await?;
         let outcome = self
-            .cast_in(&mut tx, voter_id, target, clicked, Utc::now().date_naive())
+            .cast_in(
+                &mut tx,
+                voter_id,
+                target,
+                clicked,
+                Utc::now().date_naive(),
+                None,
+            )
             .await?;
         tx.commit().await?;
         metrics::counter!("nightcoder_votes_total").increment(1);
         Ok(outcome)
     }
 
-    /// [`Self::cast`] inside an open unit of work, on UTC day `day`.
+    /// [`Self::cast`] inside an open unit of work, on UTC day `day`; the
+    /// store counts `tick` (an abuse limit's hit) with the vote's reads,
+    /// and rolls it back with everything else when the vote is refused.
     ///
     /// # Errors
     /// As [`Self::cast`].
@@ -71,6 +84,7 @@ impl<R: VoteRepository> VoteService<R> {
         target: Target,
         clicked: Direction,
         day: NaiveDate,
+        tick: Option<&Tick>,
     ) -> Result<VoteOutcome, VoteError> {
         // the author is locked before the checks below: one statement
         // instead of two, and a refused vote only holds it until rollback
@@ -92,7 +106,8 @@ impl<R: VoteRepository> VoteService<R> {
             voter,
             current,
             earlier_today,
-        } = tx.vote_context(voter_id, target, author, day).await?;
+            ticked,
+        } = tx.vote_context(voter_id, target, author, day, tick).await?;
         let voter = voter.ok_or(VoteError::NotFound)?;
         if !voter.active {
             return Err(VoteError::Suspended);
@@ -161,7 +176,11 @@ impl<R: VoteRepository> VoteService<R> {
             tally: (up, down),
         };
         let tally = tx.record_click(&click, day).await?;
-        Ok(VoteOutcome { tally, mine: next })
+        Ok(VoteOutcome {
+            tally,
+            mine: next,
+            ticked,
+        })
     }
 
     /// Brings the ledger of the votes in `scope` in line with their state:

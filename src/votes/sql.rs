@@ -18,6 +18,7 @@ use super::{
 use crate::{
     db::entities::reputation_events,
     db::{write_txn, Sql},
+    limits::Tick,
     users::Role,
 };
 
@@ -112,6 +113,7 @@ struct VoterRow {
     vote_value: Option<i16>,
     vote_net: Option<i64>,
     earlier_today: Option<i64>,
+    ticked: Option<i64>,
 }
 
 #[derive(FromQueryResult)]
@@ -272,16 +274,38 @@ impl VoteTx for SqlTx<'_> {
         target: Target,
         author_id: i64,
         day: NaiveDate,
+        tick: Option<&Tick>,
     ) -> Result<VoteContext, DbErr> {
-        let mut q = Sql::new(
-            "SELECT u.reputation, u.role, u.deleted_at, u.suspended_until, v.id AS vote_id, \
+        // the tick's upsert goes first: a WITH clause on PostgreSQL, whose
+        // count the read returns; on SQLite a statement of the same call,
+        // whose row the read reads back
+        let postgres = self.backend() == DatabaseBackend::Postgres;
+        let mut q = Sql::new("");
+        match tick {
+            Some(tick) if postgres => {
+                q.push("WITH t AS (")
+                    .push_bind(Tick::UPSERT, tick.values())
+                    .push(
+                        " RETURNING hits) SELECT (SELECT CAST(hits AS BIGINT) FROM t) AS ticked, ",
+                    );
+            }
+            Some(tick) => {
+                q.push_bind(Tick::UPSERT, tick.values()).push_bind(
+                        "; SELECT (SELECT hits FROM rate_limits WHERE bucket = ? AND window_start = ?) \
+                         AS ticked, ",
+                        tick.row_key(),
+                    );
+            }
+            None => {
+                q.push("SELECT CAST(NULL AS BIGINT) AS ticked, ");
+            }
+        }
+        q.push_bind(
+            "u.reputation, u.role, u.deleted_at, u.suspended_until, v.id AS vote_id, \
              v.value AS vote_value, (SELECT CAST(SUM(e.delta) AS BIGINT) FROM reputation_events e \
              WHERE e.vote_id = v.id) AS vote_net, (SELECT d.vote_total FROM reputation_daily d \
              WHERE d.user_id = ? AND d.day = ?) AS earlier_today FROM users u LEFT JOIN votes v \
              ON v.user_id = u.id AND v.target_kind = ? AND v.target_id = ? WHERE u.id = ?",
-        );
-        q.push_bind(
-            "",
             [
                 Value::from(author_id),
                 Value::from(day),
@@ -299,6 +323,7 @@ impl VoteTx for SqlTx<'_> {
                 voter: None,
                 current: None,
                 earlier_today: 0,
+                ticked: None,
             });
         };
         let voter = VoterInfo {
@@ -318,6 +343,7 @@ impl VoteTx for SqlTx<'_> {
             voter: Some(voter),
             current,
             earlier_today: row.earlier_today.unwrap_or(0),
+            ticked: row.ticked,
         })
     }
 

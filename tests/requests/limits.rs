@@ -2,6 +2,7 @@
 //! the user's language, counted in the database (so every app process
 //! shares them). Each test boots with the limit it proves; config/test.yaml
 //! raises them for every other test.
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 
 use super::password_reset::sent_mail;
@@ -298,4 +299,55 @@ async fn votes_per_day_are_limited_on_both_paths() {
     let wait = retry_after(&res);
     assert!((1..=86_400).contains(&wait), "{wait}");
     assert_eq!(app.reload_question(questions[2].id).await.score, 0);
+}
+
+/// The daily limit is counted with the vote's reads, in its transaction:
+/// a vote the rules refuse (one's own post) and a vote over the limit
+/// count nothing, so the limit still lets the voter's next real vote in.
+#[tokio::test]
+async fn only_votes_that_count_use_up_the_daily_limit() {
+    let app = TestApp::with_settings(|s| {
+        s["limits"]["votes_per_day"] = json!(1);
+    })
+    .await;
+    let author = app.create_user("author").await;
+    let (me, voter) = app.login_as("voter").await;
+    let mine = app
+        .question(&me, "My own question to vote on", "votes")
+        .await;
+    let theirs = app
+        .question(&author, "Their question to vote on", "votes")
+        .await;
+    let other = app
+        .question(&author, "Another question to vote on", "votes")
+        .await;
+    let vote = |id: i64| {
+        let voter = &voter;
+        async move {
+            voter
+                .post(&format!("/questions/{id}/vote"), &[("direction", "up")])
+                .await
+                .status_code()
+        }
+    };
+    for _ in 0..3 {
+        // refused by the rules: a flash and a redirect, nothing counted
+        assert_eq!(vote(mine.id).await, 303);
+    }
+    assert_eq!(app.reload_question(mine.id).await.score, 0);
+    assert_eq!(vote(theirs.id).await, 303);
+    assert_eq!(app.reload_question(theirs.id).await.score, 1);
+    for _ in 0..2 {
+        assert_eq!(vote(other.id).await, 429);
+    }
+    assert_eq!(app.reload_question(other.id).await.score, 0);
+    // the refused votes left the window at the one vote that counted
+    let db = &app.ctx.db;
+    let sql = "SELECT CAST(SUM(hits) AS BIGINT) AS n FROM rate_limits WHERE bucket LIKE 'vote:%'";
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.try_get::<i64>("", "n").unwrap(), 1);
 }

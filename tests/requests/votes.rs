@@ -102,8 +102,9 @@ async fn voting_without_javascript_returns_to_the_post_and_pays_the_author() {
 /// A vote is a fixed, small number of statements whatever the data: the
 /// session with its user, then one transaction: target and author locked
 /// together, the context (with what the old vote still gives, when there
-/// is one), the vote row with the ledger and the tally in one call, the
-/// daily limit. A new vote, a switch and a withdrawal cost the same.
+/// is one) with the voter's daily vote limit counted in the same call, the
+/// vote row with the ledger and the tally in one call. A new vote, a
+/// switch and a withdrawal cost the same.
 #[tokio::test]
 async fn a_vote_runs_a_fixed_number_of_statements() {
     let app = TestApp::new().await;
@@ -118,8 +119,9 @@ async fn a_vote_runs_a_fixed_number_of_statements() {
     // the same on both databases: 8 on PostgreSQL and 9 on SQLite before
     // the locks and the last writes were merged, a change one more before
     // the context read what the old vote gave, and one more for each
-    // click before the vote row joined the ledger's call
-    let (new, changed) = (5, 5);
+    // click before the vote row joined the ledger's call, and one more
+    // before the daily limit joined the context read
+    let (new, changed) = (4, 4);
     for (path, how, expected) in [
         (&question, "up", new),
         (&question, "down", changed),
@@ -395,7 +397,7 @@ async fn a_vote_waiting_for_the_author_reads_the_income_committed_meanwhile() {
     let later = app.create_user("later").await;
     let mut holding = votes.repo().begin().await.unwrap();
     votes
-        .cast_in(&mut holding, late.id, first, Direction::Up, day)
+        .cast_in(&mut holding, late.id, first, Direction::Up, day, None)
         .await
         .unwrap();
     let waiting = tokio::spawn({
@@ -480,6 +482,7 @@ async fn a_rebuild_running_into_a_vote_counts_it() {
             Target::question(q.id),
             Direction::Up,
             day,
+            None,
         )
         .await
         .unwrap();

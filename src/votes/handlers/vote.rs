@@ -72,8 +72,9 @@ fn refusal(lang: Lang, err: &VoteError) -> String {
 }
 
 /// Casts the vote and counts it against the voter's daily limit in the
-/// same transaction: a refused vote (own post, too little reputation)
-/// counts nothing, and a vote over the limit writes nothing.
+/// same transaction (the store counts it with the vote's reads): a
+/// refused vote (own post, too little reputation) counts nothing, and a
+/// vote over the limit writes nothing.
 async fn cast_counted(
     ctx: &AppContext,
     voter: i64,
@@ -81,15 +82,26 @@ async fn cast_counted(
     direction: Direction,
 ) -> Result<Result<VoteOutcome, VoteError>> {
     let votes = Votes::get(ctx);
+    let limits = &Settings::get(ctx).limits;
+    let tick = limits::Tick::vote(limits, voter);
     let mut tx = votes.repo().begin().await?;
     let day = Utc::now().date_naive();
-    let outcome = match votes.cast_in(&mut tx, voter, target, direction, day).await {
+    let outcome = match votes
+        .cast_in(&mut tx, voter, target, direction, day, Some(&tick))
+        .await
+    {
         Ok(outcome) => outcome,
         Err(VoteError::Db(e)) => return Err(e.into()),
         Err(refused) => return Ok(Err(refused)),
     };
-    let limits = &Settings::get(ctx).limits;
-    limits::vote(tx.conn(), limits, voter).await?.ok()?;
+    let decision = match outcome.ticked {
+        Some(hits) => {
+            limits::sweep_now_and_then(tx.conn()).await;
+            tick.decide(hits)
+        }
+        None => limits::vote(tx.conn(), limits, voter).await?,
+    };
+    decision.ok()?;
     tx.commit().await?;
     metrics::counter!("nightcoder_votes_total").increment(1);
     Ok(Ok(outcome))
@@ -117,7 +129,7 @@ async fn vote<K: Votable>(
     };
     let result = cast_counted(&ctx, me.id, target, direction).await?;
     match (result, json) {
-        (Ok(VoteOutcome { tally, mine }), true) => crate::web::json(serde_json::json!({
+        (Ok(VoteOutcome { tally, mine, .. }), true) => crate::web::json(serde_json::json!({
             "score": tally.score(),
             "up": tally.up,
             "down": tally.down,
