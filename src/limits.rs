@@ -180,10 +180,6 @@ fn post_rule(
     (format!("{}:{user_id}", kind.name()), Rule::new(max, 3_600))
 }
 
-fn vote_rules(limits: &crate::settings::LimitSettings) -> [Rule; 1] {
-    [Rule::new(limits.votes_per_day, 86_400)]
-}
-
 /// What a counter row's upsert does when the row is there already.
 macro_rules! on_hit {
     () => {
@@ -213,13 +209,12 @@ impl Tick {
     /// The upsert of the counter row, bound by [`Self::values`].
     pub const UPSERT: &'static str = UPSERT;
 
-    /// The hit [`vote`] would count for `user_id`, now.
+    /// A vote by `user_id` now, against the daily vote limit.
     #[must_use]
     pub fn vote(limits: &crate::settings::LimitSettings, user_id: i64) -> Self {
-        let [rule] = vote_rules(limits);
         Self {
             bucket: format!("vote:{user_id}"),
-            rule,
+            rule: Rule::new(limits.votes_per_day, 86_400),
             now: Utc::now().timestamp(),
         }
     }
@@ -253,19 +248,6 @@ impl Tick {
         };
         decide(&[row], &self.bucket, &[self.rule], self.now)
     }
-}
-
-/// Counts a vote by `user_id` against the daily limit.
-///
-/// # Errors
-/// On database errors.
-pub async fn vote(
-    db: &impl ConnectionTrait,
-    limits: &crate::settings::LimitSettings,
-    user_id: i64,
-) -> Result<Decision, DbErr> {
-    let tick = Tick::vote(limits, user_id);
-    hit(db, &tick.bucket, &[tick.rule]).await
 }
 
 #[derive(Debug, FromQueryResult)]

@@ -187,8 +187,7 @@ pub struct VoteContext {
     /// The author's vote income today before this vote.
     pub earlier_today: i64,
     /// The count the read's [`Tick`] left in its window; `None` when no
-    /// tick was given or the store does not count ticks (the caller
-    /// counts it itself then).
+    /// tick was given or the store counts none (the in-memory store).
     pub ticked: Option<i64>,
 }
 
@@ -262,8 +261,10 @@ pub trait VoteTx: Send {
     /// see each other's votes, and votes for one author each other's
     /// income. On PostgreSQL a statement that waits for a lock still reads
     /// the other rows as they were when it began, so this read must not
-    /// take a lock itself. A SQL store also counts `tick` (the voter's
-    /// daily vote limit) in the same round trip.
+    /// wait for a lock on anything it reads. A SQL store also counts `tick`
+    /// (the voter's daily vote limit) in the same round trip: that row can
+    /// only be held by another vote of the same voter, which by then holds
+    /// a different post and author and writes nothing this read reads.
     fn vote_context(
         &mut self,
         voter_id: i64,

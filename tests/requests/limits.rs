@@ -302,8 +302,10 @@ async fn votes_per_day_are_limited_on_both_paths() {
 }
 
 /// The daily limit is counted with the vote's reads, in its transaction:
-/// a vote the rules refuse (one's own post) and a vote over the limit
-/// count nothing, so the limit still lets the voter's next real vote in.
+/// a vote the rules refuse after that read (a down vote without the
+/// reputation for it), one refused before it (one's own post) and a vote
+/// over the limit count nothing, so the limit still lets the voter's next
+/// real vote in.
 #[tokio::test]
 async fn only_votes_that_count_use_up_the_daily_limit() {
     let app = TestApp::with_settings(|s| {
@@ -321,24 +323,29 @@ async fn only_votes_that_count_use_up_the_daily_limit() {
     let other = app
         .question(&author, "Another question to vote on", "votes")
         .await;
-    let vote = |id: i64| {
+    let vote = |id: i64, direction: &'static str| {
         let voter = &voter;
         async move {
             voter
-                .post(&format!("/questions/{id}/vote"), &[("direction", "up")])
+                .post(
+                    &format!("/questions/{id}/vote"),
+                    &[("direction", direction)],
+                )
                 .await
                 .status_code()
         }
     };
-    for _ in 0..3 {
-        // refused by the rules: a flash and a redirect, nothing counted
-        assert_eq!(vote(mine.id).await, 303);
+    // refused by the rules: a flash and a redirect, nothing counted
+    for _ in 0..2 {
+        assert_eq!(vote(mine.id, "up").await, 303);
+        assert_eq!(vote(theirs.id, "down").await, 303);
     }
     assert_eq!(app.reload_question(mine.id).await.score, 0);
-    assert_eq!(vote(theirs.id).await, 303);
+    assert_eq!(app.reload_question(theirs.id).await.score, 0);
+    assert_eq!(vote(theirs.id, "up").await, 303);
     assert_eq!(app.reload_question(theirs.id).await.score, 1);
     for _ in 0..2 {
-        assert_eq!(vote(other.id).await, 429);
+        assert_eq!(vote(other.id, "up").await, 429);
     }
     assert_eq!(app.reload_question(other.id).await.score, 0);
     // the refused votes left the window at the one vote that counted

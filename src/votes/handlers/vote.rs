@@ -82,9 +82,9 @@ async fn cast_counted(
     direction: Direction,
 ) -> Result<Result<VoteOutcome, VoteError>> {
     let votes = Votes::get(ctx);
-    let limits = &Settings::get(ctx).limits;
-    let tick = limits::Tick::vote(limits, voter);
     let mut tx = votes.repo().begin().await?;
+    // read once the transaction has begun (SQLite may have waited for it)
+    let tick = limits::Tick::vote(&Settings::get(ctx).limits, voter);
     let day = Utc::now().date_naive();
     let outcome = match votes
         .cast_in(&mut tx, voter, target, direction, day, Some(&tick))
@@ -94,15 +94,16 @@ async fn cast_counted(
         Err(VoteError::Db(e)) => return Err(e.into()),
         Err(refused) => return Ok(Err(refused)),
     };
-    let decision = match outcome.ticked {
-        Some(hits) => {
-            limits::sweep_now_and_then(tx.conn()).await;
-            tick.decide(hits)
-        }
-        None => limits::vote(tx.conn(), limits, voter).await?,
-    };
-    decision.ok()?;
+    // the SQL store counts every tick it is given; only the in-memory
+    // store of the rule tests counts none, and it never serves this route
+    let hits = outcome
+        .ticked
+        .ok_or_else(|| AppError::internal("the vote store counted no daily-limit tick"))?;
+    tick.decide(hits).ok()?;
     tx.commit().await?;
+    // after the commit and outside the vote: on PostgreSQL a failed
+    // statement inside would abort the transaction and lose the vote
+    limits::sweep_now_and_then(&ctx.db).await;
     metrics::counter!("nightcoder_votes_total").increment(1);
     Ok(Ok(outcome))
 }
