@@ -180,24 +180,32 @@ fn post_rule(
     (format!("{}:{user_id}", kind.name()), Rule::new(max, 3_600))
 }
 
-/// What a counter row's upsert does when the row is there already.
+/// The start of the upsert that counts hits, before its rows.
+macro_rules! insert {
+    () => {
+        "INSERT INTO rate_limits (bucket, window_start, hits, expires_at) VALUES "
+    };
+}
+
+/// One counter row of the upsert, bound by [`Tick::values`].
+macro_rules! row {
+    () => {
+        "(?, ?, 1, ?)"
+    };
+}
+
+/// What the upsert does to a row that is there already.
 macro_rules! on_hit {
     () => {
         " ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1"
     };
 }
 
-/// The upsert that counts one hit on a window (three placeholders: the
-/// row's key, its window start, its expiry).
-const UPSERT: &str = concat!(
-    "INSERT INTO rate_limits (bucket, window_start, hits, expires_at) VALUES (?, ?, 1, ?)",
-    on_hit!()
-);
-
-/// One hit on a one-window limit, counted by a statement that does other
-/// work too (a vote's context read), so that the count costs no round
-/// trip of its own: [`Tick::UPSERT`] with [`Tick::values`] is that
-/// statement's part, and [`Tick::decide`] judges the count it returns.
+/// One hit on one window of a limit. [`hit`] counts one per rule in a
+/// single upsert; a statement that does other work too (a vote's context
+/// read) counts a one-window limit with no round trip of its own:
+/// [`Tick::UPSERT`] with [`Tick::values`] is that statement's part, and
+/// [`Tick::decide`] judges the count it returns.
 #[derive(Debug, Clone)]
 pub struct Tick {
     bucket: String,
@@ -207,16 +215,24 @@ pub struct Tick {
 
 impl Tick {
     /// The upsert of the counter row, bound by [`Self::values`].
-    pub const UPSERT: &'static str = UPSERT;
+    pub const UPSERT: &'static str = concat!(insert!(), row!(), on_hit!());
+
+    fn new(bucket: &str, rule: Rule, now: i64) -> Self {
+        Self {
+            bucket: bucket.to_owned(),
+            rule,
+            now,
+        }
+    }
 
     /// A vote by `user_id` now, against the daily vote limit.
     #[must_use]
     pub fn vote(limits: &crate::settings::LimitSettings, user_id: i64) -> Self {
-        Self {
-            bucket: format!("vote:{user_id}"),
-            rule: Rule::new(limits.votes_per_day, 86_400),
-            now: Utc::now().timestamp(),
-        }
+        Self::new(
+            &format!("vote:{user_id}"),
+            Rule::new(limits.votes_per_day, 86_400),
+            Utc::now().timestamp(),
+        )
     }
 
     /// The values of [`Self::UPSERT`]'s placeholders.
@@ -310,22 +326,14 @@ pub async fn hit(
         return Ok(Decision::Allowed);
     }
     let now = Utc::now().timestamp();
-    let mut q =
-        Sql::new("INSERT INTO rate_limits (bucket, window_start, hits, expires_at) VALUES ");
+    let mut q = Sql::new(insert!());
     for (i, rule) in rules.iter().enumerate() {
-        let start = window_start(now, *rule);
-        q.push_bind(
-            if i == 0 {
-                "(?, ?, 1, ?)"
-            } else {
-                ", (?, ?, 1, ?)"
-            },
-            [
-                Value::from(key(bucket, *rule)),
-                Value::from(start),
-                Value::from(start + rule.per_secs),
-            ],
-        );
+        let row = if i == 0 {
+            row!()
+        } else {
+            concat!(", ", row!())
+        };
+        q.push_bind(row, Tick::new(bucket, *rule, now).values());
     }
     q.push(concat!(on_hit!(), " RETURNING bucket, window_start, hits"));
     let rows = Hits::find_by_statement(q.build(db.get_database_backend()))
