@@ -43,6 +43,16 @@ impl SqlVoteRepository {
     }
 }
 
+/// A unit of work reads and writes rows by key only, so on PostgreSQL it
+/// plans index scans only. Otherwise the plans a connection caches for
+/// the vote statements keep the sequential scan of `users` chosen while
+/// the table was a page or two (a small forum), and the table does not
+/// stay small: every vote changes the author's indexed reputation, so no
+/// such update is HOT, and until a vacuum the dead line pointers add a
+/// page per ~290 votes, which every one of those scans crosses. `LOCAL`
+/// ends with the transaction: the pooled connection plans pages as before.
+const INDEX_SCANS_ONLY: &str = "SET LOCAL enable_seqscan = off";
+
 enum Conn<'a> {
     Owned(DatabaseTransaction),
     Borrowed(&'a DatabaseTransaction),
@@ -87,8 +97,18 @@ impl VoteRepository for SqlVoteRepository {
             Some(turn) => Some(Arc::clone(turn).lock_owned().await),
             None => None,
         };
+        let txn = write_txn(&self.db).await?;
+        if txn.get_database_backend() == DatabaseBackend::Postgres {
+            // as a counted statement, not `execute_unprepared`, which the
+            // per-request statement count would not see
+            txn.execute_raw(Statement::from_string(
+                DatabaseBackend::Postgres,
+                INDEX_SCANS_ONLY,
+            ))
+            .await?;
+        }
         Ok(SqlTx {
-            conn: Conn::Owned(write_txn(&self.db).await?),
+            conn: Conn::Owned(txn),
             _turn: turn,
         })
     }

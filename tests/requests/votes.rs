@@ -7,10 +7,13 @@ use nightcoder::{
     db::entities::{reputation_events as ledger_rows, votes as vote_rows},
     votes::{
         repository::{VoteRepository, VoteTx},
-        Direction, Kind, Target, Votes,
+        Direction, Kind, SqlVoteRepository, Target, Votes,
     },
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, Statement,
+};
 
 use crate::support::{
     client::{location, queries},
@@ -121,7 +124,9 @@ async fn a_vote_runs_a_fixed_number_of_statements() {
     // the context read what the old vote gave, and one more for each
     // click before the vote row joined the ledger's call, and one more
     // before the daily limit joined the context read
-    let (new, changed) = (4, 4);
+    // and on PostgreSQL one more for the plans (`SET LOCAL enable_seqscan`)
+    let plans = u32::from(app.is_postgres());
+    let (new, changed) = (4 + plans, 4 + plans);
     for (path, how, expected) in [
         (&question, "up", new),
         (&question, "down", changed),
@@ -133,6 +138,57 @@ async fn a_vote_runs_a_fixed_number_of_statements() {
         assert_eq!(queries(&res), expected, "{path} {how}");
     }
     app.assert_ledger_consistent().await;
+}
+
+/// The plan PostgreSQL gives a lookup by key in the unit of work, and on
+/// the same connection once the unit has ended.
+async fn plan_of_a_key_lookup(conn: &impl ConnectionTrait) -> String {
+    let rows = conn
+        .query_all_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "EXPLAIN SELECT reputation FROM users WHERE id = 1",
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| r.try_get::<String>("", "QUERY PLAN").unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// On PostgreSQL a vote's unit of work plans index scans only, so the plans
+/// a connection caches for it stay right however large `users` grows (on a
+/// small table the planner would scan it), and the setting ends with the
+/// unit: the pooled connection plans pages as before.
+#[tokio::test]
+async fn a_vote_plans_lookups_by_key_and_leaves_the_connection_as_it_was() {
+    let app = TestApp::new().await;
+    if !app.is_postgres() {
+        // SQLite's planner has no such setting; its votes hold the whole
+        // database from BEGIN IMMEDIATE
+        return;
+    }
+    app.create_user("somebody").await;
+    let mut one = ConnectOptions::new(app.database_url());
+    one.max_connections(1).min_connections(1);
+    let pool = Database::connect(one).await.unwrap();
+    // the planner learns how small the table is, as on a settled database
+    pool.execute_unprepared("ANALYZE users").await.unwrap();
+    let before = plan_of_a_key_lookup(&pool).await;
+    assert!(
+        before.contains("Seq Scan"),
+        "a small table is scanned: {before}"
+    );
+    let repo = SqlVoteRepository::new(pool.clone());
+    let tx = repo.begin().await.unwrap();
+    let inside = plan_of_a_key_lookup(tx.conn()).await;
+    assert!(
+        inside.contains("Index") && !inside.contains("Seq Scan"),
+        "{inside}"
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(plan_of_a_key_lookup(&pool).await, before);
+    pool.close().await.unwrap();
 }
 
 #[tokio::test]
