@@ -217,9 +217,9 @@ impl Tick {
     /// The upsert of the counter row, bound by [`Self::values`].
     pub const UPSERT: &'static str = concat!(insert!(), row!(), on_hit!());
 
-    fn new(bucket: &str, rule: Rule, now: i64) -> Self {
+    fn new(bucket: impl Into<String>, rule: Rule, now: i64) -> Self {
         Self {
-            bucket: bucket.to_owned(),
+            bucket: bucket.into(),
             rule,
             now,
         }
@@ -229,13 +229,14 @@ impl Tick {
     #[must_use]
     pub fn vote(limits: &crate::settings::LimitSettings, user_id: i64) -> Self {
         Self::new(
-            &format!("vote:{user_id}"),
+            format!("vote:{user_id}"),
             Rule::new(limits.votes_per_day, 86_400),
             Utc::now().timestamp(),
         )
     }
 
-    /// The values of [`Self::UPSERT`]'s placeholders.
+    /// The values of [`Self::UPSERT`]'s placeholders: the row's key, its
+    /// window start, its expiry.
     #[must_use]
     pub fn values(&self) -> [Value; 3] {
         let start = window_start(self.now, self.rule);

@@ -48,9 +48,13 @@ impl SqlVoteRepository {
 /// the vote statements keep the sequential scan of `users` chosen while
 /// the table was a page or two (a small forum), and the table does not
 /// stay small: every vote changes the author's indexed reputation, so no
-/// such update is HOT, and until a vacuum the dead line pointers add a
-/// page per ~290 votes, which every one of those scans crosses. `LOCAL`
-/// ends with the transaction: the pooled connection plans pages as before.
+/// such update is HOT, and until a vacuum the dead line pointers (at most
+/// 291 a page) add a page every few hundred votes, which every one of
+/// those scans crosses. `LOCAL` ends with the transaction: the pooled
+/// connection plans pages as before. Not covered: the foreign-key checks
+/// of a vote's inserts, whose plans PostgreSQL caches per connection for
+/// whichever transaction ran them first (a forum accept plans them with
+/// scans allowed), and the session read, which runs before the unit.
 const INDEX_SCANS_ONLY: &str = "SET LOCAL enable_seqscan = off";
 
 enum Conn<'a> {

@@ -103,7 +103,8 @@ async fn voting_without_javascript_returns_to_the_post_and_pays_the_author() {
 }
 
 /// A vote is a fixed, small number of statements whatever the data: the
-/// session with its user, then one transaction: target and author locked
+/// session with its user, then one transaction: on PostgreSQL the plan
+/// setting (`SqlVoteRepository::begin`), target and author locked
 /// together, the context (with what the old vote still gives, when there
 /// is one) with the voter's daily vote limit counted in the same call, the
 /// vote row with the ledger and the tally in one call. A new vote, a
@@ -119,7 +120,7 @@ async fn a_vote_runs_a_fixed_number_of_statements() {
     client.get(&q.url()).await;
     let question = format!("/questions/{}/vote", q.id);
     let answer = format!("/answers/{}/vote", a.id);
-    // the same on both databases: 8 on PostgreSQL and 9 on SQLite before
+    // 4 on SQLite: 8 on PostgreSQL and 9 on SQLite before
     // the locks and the last writes were merged, a change one more before
     // the context read what the old vote gave, and one more for each
     // click before the vote row joined the ledger's call, and one more
@@ -156,10 +157,19 @@ async fn plan_of_a_key_lookup(conn: &impl ConnectionTrait) -> String {
         .join("\n")
 }
 
-/// On PostgreSQL a vote's unit of work plans index scans only, so the plans
-/// a connection caches for it stay right however large `users` grows (on a
-/// small table the planner would scan it), and the setting ends with the
-/// unit: the pooled connection plans pages as before.
+async fn one_text(conn: &impl ConnectionTrait, sql: &str) -> String {
+    conn.query_one_raw(Statement::from_string(DatabaseBackend::Postgres, sql))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<String>("", "s")
+        .unwrap()
+}
+
+/// On PostgreSQL a vote's unit of work plans a lookup by key as an index
+/// scan even where the planner would scan a small table, and the setting
+/// ends with the unit: the same connection, back in the pool, plans as
+/// before.
 #[tokio::test]
 async fn a_vote_plans_lookups_by_key_and_leaves_the_connection_as_it_was() {
     let app = TestApp::new().await;
@@ -174,6 +184,9 @@ async fn a_vote_plans_lookups_by_key_and_leaves_the_connection_as_it_was() {
     let pool = Database::connect(one).await.unwrap();
     // the planner learns how small the table is, as on a settled database
     pool.execute_unprepared("ANALYZE users").await.unwrap();
+    let setting = "SELECT current_setting('enable_seqscan') || ' ' || pg_backend_pid() AS s";
+    let before_setting = one_text(&pool, setting).await;
+    assert!(before_setting.starts_with("on "), "{before_setting}");
     let before = plan_of_a_key_lookup(&pool).await;
     assert!(
         before.contains("Seq Scan"),
@@ -187,6 +200,7 @@ async fn a_vote_plans_lookups_by_key_and_leaves_the_connection_as_it_was() {
         "{inside}"
     );
     tx.commit().await.unwrap();
+    assert_eq!(one_text(&pool, setting).await, before_setting);
     assert_eq!(plan_of_a_key_lookup(&pool).await, before);
     pool.close().await.unwrap();
 }
