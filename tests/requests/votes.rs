@@ -120,12 +120,12 @@ async fn a_vote_runs_a_fixed_number_of_statements() {
     client.get(&q.url()).await;
     let question = format!("/questions/{}/vote", q.id);
     let answer = format!("/answers/{}/vote", a.id);
-    // 4 on SQLite: 8 on PostgreSQL and 9 on SQLite before
-    // the locks and the last writes were merged, a change one more before
-    // the context read what the old vote gave, and one more for each
+    // 4 statements on SQLite; it was 8 on PostgreSQL and 9 on SQLite
+    // before the locks and the last writes were merged, a change one more
+    // before the context read what the old vote gave, one more for each
     // click before the vote row joined the ledger's call, and one more
-    // before the daily limit joined the context read
-    // and on PostgreSQL one more for the plans (`SET LOCAL enable_seqscan`)
+    // before the daily limit joined the context read. PostgreSQL runs one
+    // more, the plan setting (`SET LOCAL enable_seqscan`).
     let plans = u32::from(app.is_postgres());
     let (new, changed) = (4 + plans, 4 + plans);
     for (path, how, expected) in [
