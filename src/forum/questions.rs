@@ -261,10 +261,11 @@ pub struct PageData {
     pub mine: std::collections::HashMap<(i16, i64), &'static str>,
 }
 
-/// The question's author, its tags (space-separated) and whether the
-/// viewer follows it.
+/// What the question page reads around a question: its author, its tags
+/// (space-separated), whether the viewer follows it, its editor, the close
+/// or reopen votes, the question it duplicates and the viewer's vote.
 #[derive(Debug, FromQueryResult)]
-struct Around {
+pub struct Around {
     username: String,
     reputation: i64,
     avatar: Option<String>,
@@ -279,6 +280,54 @@ struct Around {
     my_vote: Option<i16>,
 }
 
+/// The question's columns as `q.col, …` (not `q.*`: on PostgreSQL the
+/// table also holds the search document, which a page never reads).
+static QUESTION_COLUMNS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use sea_orm::Iterable;
+    Column::iter()
+        .map(|c| format!("q.{}", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+});
+
+/// The question `id` and, in the same row, its [`Around`] as `viewer`
+/// sees it (a question's author always exists: deleting a user deletes
+/// their questions). No `?` in a literal: `Sql` numbers them on PostgreSQL.
+fn shown_statement(backend: DatabaseBackend, id: i64, viewer: Option<i64>) -> sea_orm::Statement {
+    let viewer = sea_orm::Value::from(viewer.unwrap_or(0));
+    let mut q = Sql::new("SELECT ");
+    q.push(QUESTION_COLUMNS.as_str())
+        .push(", u.username, u.reputation, u.avatar, ")
+        .push(if backend == DatabaseBackend::Postgres {
+            "(SELECT string_agg(t.name, ' ') FROM question_tags qt JOIN tags t ON t.id = qt.tag_id \
+             WHERE qt.question_id = q.id) AS tags, "
+        } else {
+            "(SELECT group_concat(t.name, ' ') FROM question_tags qt JOIN tags t ON t.id = qt.tag_id \
+             WHERE qt.question_id = q.id) AS tags, "
+        })
+        .push_bind(
+            "EXISTS (SELECT 1 FROM follows f WHERE f.question_id = q.id AND f.user_id = ?) AS following, \
+             e.username AS editor, \
+             (SELECT COUNT(*) FROM close_votes cv WHERE cv.question_id = q.id AND cv.action = \
+             CASE WHEN q.closed_at IS NULL THEN 'close' ELSE 'reopen' END) AS close_votes, \
+             EXISTS (SELECT 1 FROM close_votes cv WHERE cv.question_id = q.id AND cv.action = \
+             CASE WHEN q.closed_at IS NULL THEN 'close' ELSE 'reopen' END AND cv.user_id = ?) \
+             AS my_close_vote, o.id AS original_id, o.slug AS original_slug, o.title AS original_title, \
+             (SELECT mv.value FROM votes mv WHERE mv.user_id = ? AND mv.target_kind = ? AND mv.target_id = q.id) \
+             AS my_vote FROM questions q JOIN users u ON u.id = q.user_id \
+             LEFT JOIN users e ON e.id = q.edited_by \
+             LEFT JOIN questions o ON o.id = q.duplicate_of AND o.deleted_at IS NULL WHERE q.id = ?",
+            [
+                viewer.clone(),
+                viewer.clone(),
+                viewer,
+                sea_orm::Value::from(votes::QUESTION),
+                sea_orm::Value::from(id),
+            ],
+        );
+    q.build(backend)
+}
+
 impl Model {
     /// The question `id` as `viewer` may see it: deleted questions only for
     /// staff.
@@ -291,7 +340,12 @@ impl Model {
         viewer: Option<&Actor>,
     ) -> DbResult<Option<Self>> {
         let question = Entity::find_by_id(id).one(db).await?;
-        Ok(question.filter(|q| !q.is_deleted() || viewer.is_some_and(Actor::is_staff)))
+        Ok(question.filter(|q| q.visible_to(viewer)))
+    }
+
+    /// Deleted questions are shown to staff only.
+    fn visible_to(&self, viewer: Option<&Actor>) -> bool {
+        !self.is_deleted() || viewer.is_some_and(Actor::is_staff)
     }
 
     /// The edit form filled with the question as it is.
@@ -314,47 +368,12 @@ impl Model {
         })
     }
 
+    /// What the page reads around this question when it was not read with
+    /// it (an answer's preview or refusal); a placeholder author when the
+    /// question went in between.
     async fn around(&self, db: &impl ConnectionTrait, viewer: Option<i64>) -> DbResult<Around> {
-        let backend = db.get_database_backend();
-        let mut q = Sql::new("SELECT u.username, u.reputation, u.avatar, ");
-        q.push(if backend == DatabaseBackend::Postgres {
-            "(SELECT string_agg(t.name, ' ') FROM question_tags qt JOIN tags t ON t.id = qt.tag_id \
-             WHERE qt.question_id = ?) AS tags, "
-        } else {
-            "(SELECT group_concat(t.name, ' ') FROM question_tags qt JOIN tags t ON t.id = qt.tag_id \
-             WHERE qt.question_id = ?) AS tags, "
-        });
-        let action = if self.closed_at.is_some() {
-            "reopen"
-        } else {
-            "close"
-        };
-        q.push_bind(
-            "EXISTS (SELECT 1 FROM follows f WHERE f.question_id = ? AND f.user_id = ?) AS following, \
-             (SELECT e.username FROM users e WHERE e.id = ?) AS editor, \
-             (SELECT COUNT(*) FROM close_votes cv WHERE cv.question_id = ? AND cv.action = ?) AS close_votes, \
-             EXISTS (SELECT 1 FROM close_votes cv WHERE cv.question_id = ? AND cv.action = ? AND cv.user_id = ?) \
-             AS my_close_vote, o.id AS original_id, o.slug AS original_slug, o.title AS original_title, \
-             (SELECT mv.value FROM votes mv WHERE mv.user_id = ? AND mv.target_kind = ? AND mv.target_id = ?) \
-             AS my_vote FROM users u LEFT JOIN questions o ON o.id = ? AND o.deleted_at IS NULL WHERE u.id = ?",
-            [
-                sea_orm::Value::from(self.id),
-                sea_orm::Value::from(self.id),
-                sea_orm::Value::from(viewer.unwrap_or(0)),
-                sea_orm::Value::from(self.edited_by.unwrap_or(0)),
-                sea_orm::Value::from(self.id),
-                sea_orm::Value::from(action),
-                sea_orm::Value::from(self.id),
-                sea_orm::Value::from(action),
-                sea_orm::Value::from(viewer.unwrap_or(0)),
-                sea_orm::Value::from(viewer.unwrap_or(0)),
-                sea_orm::Value::from(votes::QUESTION),
-                sea_orm::Value::from(self.id),
-                sea_orm::Value::from(self.duplicate_of.unwrap_or(0)),
-                sea_orm::Value::from(self.user_id),
-            ],
-        );
-        Ok(Around::find_by_statement(q.build(backend))
+        let stmt = shown_statement(db.get_database_backend(), self.id, viewer);
+        Ok(Around::find_by_statement(stmt)
             .one(db)
             .await?
             .unwrap_or(Around {
@@ -373,6 +392,28 @@ impl Model {
             }))
     }
 
+    /// The question `id` as `viewer` may see it (as [`Self::find_visible`])
+    /// with what its page reads around it, in one statement: the question
+    /// page's first read, so a view runs one statement fewer.
+    ///
+    /// # Errors
+    /// On database errors.
+    pub async fn find_shown(
+        db: &impl ConnectionTrait,
+        id: i64,
+        viewer: Option<&Actor>,
+    ) -> DbResult<Option<(Self, Around)>> {
+        let stmt = shown_statement(db.get_database_backend(), id, viewer.map(|v| v.id));
+        let Some(row) = db.query_one_raw(stmt).await? else {
+            return Ok(None);
+        };
+        let question = Self::from_query_result(&row, "")?;
+        if !question.visible_to(viewer) {
+            return Ok(None);
+        }
+        Ok(Some((question, Around::from_query_result(&row, "")?)))
+    }
+
     /// What the question page shows with this question (see [`PageData`]).
     ///
     /// # Errors
@@ -383,9 +424,13 @@ impl Model {
         related: &RelatedCache,
         viewer: Option<&Actor>,
         all_comments: bool,
+        around: Option<Around>,
     ) -> DbResult<PageData> {
         let viewer_id = viewer.map(|v| v.id);
-        let around = self.around(db, viewer_id).await?;
+        let around = match around {
+            Some(around) => around,
+            None => self.around(db, viewer_id).await?,
+        };
         let mut tags: Vec<String> = around
             .tags
             .unwrap_or_default()

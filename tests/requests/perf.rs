@@ -100,3 +100,24 @@ async fn pages_run_a_constant_number_of_queries() {
         eprintln!("  {path:<40} {a} / {u}");
     }
 }
+
+#[tokio::test]
+async fn the_question_page_reads_its_question_and_what_surrounds_it_at_once() {
+    let app = TestApp::new().await;
+    let author = app.create_user("author").await;
+    let q = app
+        .question(&author, "A question read in one statement", "rust perf")
+        .await;
+    let helper = app.create_user("helper").await;
+    app.answer(&helper, &q, "an answer to it").await;
+    let (_, member) = app.login_as("viewer").await;
+    let first = member.get(&q.url()).await;
+    assert_eq!(first.status_code(), 200);
+    let again = member.get(&q.url()).await;
+    assert!(again.text().contains("author"), "the author is shown");
+    // the session with the viewer; the question with its author, tags,
+    // follow, editor, close votes, original and the viewer's vote; the
+    // answers; the comments; the questions that duplicate it (the related
+    // ones are kept after the first view)
+    assert_eq!(queries(&again), 5, "statements of a signed-in view");
+}

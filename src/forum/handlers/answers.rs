@@ -38,12 +38,21 @@ async fn create(
     if !form.preview.is_empty() {
         // the Preview button: the page comes back with the draft rendered
         let draft = (body.as_str(), &errors, preview_html(&form.preview, &body));
-        return render_page(&v, &page, &ctx, &question, draft, StatusCode::OK, false).await;
+        return render_page(
+            &v,
+            &page,
+            &ctx,
+            (&question, None),
+            draft,
+            StatusCode::OK,
+            false,
+        )
+        .await;
     }
     let Some(html) = check_body("body", &body, &mut errors) else {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         let draft = (body.as_str(), &errors, String::new());
-        return render_page(&v, &page, &ctx, &question, draft, status, false).await;
+        return render_page(&v, &page, &ctx, (&question, None), draft, status, false).await;
     };
     let limits = &Settings::get(&ctx).limits;
     limits::post(&ctx.db, limits, PostKind::Answer, me.actor().poster())

@@ -188,12 +188,13 @@ async fn create(
 
 /// The question page: the question and its answers, as the viewer sees
 /// them, with `answer_form` / `errors` in the answer form (after a refused
-/// answer) and `status`.
+/// answer) and `status`; `around` when [`questions::Model::find_shown`]
+/// read it with the question.
 pub async fn render_page(
     v: &TeraView,
     page: &Page,
     ctx: &AppContext,
-    question: &questions::Model,
+    (question, around): (&questions::Model, Option<questions::Around>),
     draft: (&str, &FieldErrors, String),
     status: StatusCode,
     all_comments: bool,
@@ -204,6 +205,7 @@ pub async fn render_page(
             &crate::forum::related_cache(ctx),
             page.user().map(CurrentUser::actor),
             all_comments,
+            around,
         )
         .await?;
     let votes = votes::Votes::get(ctx);
@@ -240,7 +242,7 @@ async fn show_page(
     all_comments: bool,
 ) -> Result<Response> {
     let viewer = page.user().map(CurrentUser::actor);
-    let Some(question) = questions::Model::find_visible(&ctx.db, id, viewer).await? else {
+    let Some((question, around)) = questions::Model::find_shown(&ctx.db, id, viewer).await? else {
         return Err(AppError::not_found());
     };
     if slug != Some(question.slug.as_str()) {
@@ -255,7 +257,7 @@ async fn show_page(
         v,
         page,
         ctx,
-        &question,
+        (&question, Some(around)),
         ("", &FieldErrors::new(), String::new()),
         StatusCode::OK,
         all_comments,
