@@ -414,7 +414,9 @@ impl Model {
         Ok(Some((question, Around::from_query_result(&row, "")?)))
     }
 
-    /// What the question page shows with this question (see [`PageData`]).
+    /// What the question page shows with this question (see [`PageData`]);
+    /// `around` when [`Self::find_shown`] read it with the question, read
+    /// here otherwise.
     ///
     /// # Errors
     /// On database errors.

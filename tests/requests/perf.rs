@@ -114,7 +114,12 @@ async fn the_question_page_reads_its_question_and_what_surrounds_it_at_once() {
     let first = member.get(&q.url()).await;
     assert_eq!(first.status_code(), 200);
     let again = member.get(&q.url()).await;
-    assert!(again.text().contains("author"), "the author is shown");
+    let html = again.text();
+    assert!(
+        html.contains("href=\"/users/author\""),
+        "the author is shown"
+    );
+    assert!(html.contains("href=\"/tags/perf\""), "its tags are shown");
     // the session with the viewer; the question with its author, tags,
     // follow, editor, close votes, original and the viewer's vote; the
     // answers; the comments; the questions that duplicate it (the related
