@@ -263,7 +263,8 @@ pub struct PageData {
 
 /// What the question page reads around a question: its author, its tags
 /// (space-separated), whether the viewer follows it, its editor, the close
-/// or reopen votes, the question it duplicates and the viewer's vote.
+/// or reopen votes, the question it duplicates, whether any question
+/// duplicates it and the viewer's vote.
 #[derive(Debug, FromQueryResult)]
 pub struct Around {
     username: String,
@@ -277,6 +278,9 @@ pub struct Around {
     original_id: Option<i64>,
     original_slug: Option<String>,
     original_title: Option<String>,
+    /// A live question is closed as a duplicate of this one: most have
+    /// none, and then their list needs no statement of its own.
+    duplicated: bool,
     my_vote: Option<i16>,
 }
 
@@ -313,7 +317,8 @@ fn shown_statement(backend: DatabaseBackend, id: i64, viewer: Option<i64>) -> se
              EXISTS (SELECT 1 FROM close_votes cv WHERE cv.question_id = q.id AND cv.action = \
              CASE WHEN q.closed_at IS NULL THEN 'close' ELSE 'reopen' END AND cv.user_id = ?) \
              AS my_close_vote, o.id AS original_id, o.slug AS original_slug, o.title AS original_title, \
-             (SELECT mv.value FROM votes mv WHERE mv.user_id = ? AND mv.target_kind = ? AND mv.target_id = q.id) \
+             EXISTS (SELECT 1 FROM questions d WHERE d.duplicate_of = q.id AND d.deleted_at IS NULL) \
+             AS duplicated, (SELECT mv.value FROM votes mv WHERE mv.user_id = ? AND mv.target_kind = ? AND mv.target_id = q.id) \
              AS my_vote FROM questions q JOIN users u ON u.id = q.user_id \
              LEFT JOIN users e ON e.id = q.edited_by \
              LEFT JOIN questions o ON o.id = q.duplicate_of AND o.deleted_at IS NULL WHERE q.id = ?",
@@ -388,6 +393,7 @@ impl Model {
                 original_id: None,
                 original_slug: None,
                 original_title: None,
+                duplicated: false,
                 my_vote: None,
             }))
     }
@@ -454,7 +460,7 @@ impl Model {
             )
             .map(|(target, v)| (target, votes::Direction::from_value(v).as_str()))
             .collect();
-        let near = near(db, related, self.id, &self.title).await?;
+        let near = near(db, related, self.id, &self.title, around.duplicated).await?;
         let original = match (
             around.original_id,
             around.original_slug,

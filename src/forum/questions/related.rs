@@ -1,6 +1,6 @@
 //! Questions near one question: the ones closed as its duplicates
 //! ("linked") and the ones whose titles share its words ("related"), in
-//! one query; and the same title search for the ask form.
+//! at most one query; and the same title search for the ask form.
 use std::{
     sync::Arc,
     time::{Duration, Instant},
@@ -134,8 +134,10 @@ impl RelatedCache {
 }
 
 /// The questions closed as duplicates of `id`, then those with titles
-/// like `title`: one query, which finds only the duplicates while
-/// `cache` holds the title matches.
+/// like `title`: at most one query, which finds the duplicates only when
+/// `duplicated` says there are some (read with the question) and the
+/// title matches only while `cache` does not hold them. So a view of a
+/// question without duplicates runs none once its matches are kept.
 ///
 /// # Errors
 /// On database errors.
@@ -144,23 +146,33 @@ pub async fn near(
     cache: &RelatedCache,
     id: i64,
     title: &str,
+    duplicated: bool,
 ) -> DbResult<Vec<Near>> {
     let backend = db.get_database_backend();
     let kept = cache.get(id, title);
     let words = search::title_words(title);
-    let mut q = Sql::new("SELECT * FROM (SELECT ");
-    q.push(COLUMNS);
-    q.push_bind(
-        ", (1 = 1) AS linked FROM questions q WHERE q.duplicate_of = ? AND q.deleted_at IS NULL \
-         ORDER BY q.id DESC LIMIT ?) linked_questions",
-        [Value::from(id), Value::from(LINKED as i64)],
-    );
-    if kept.is_none() && !words.is_empty() {
-        q.push(" UNION ALL SELECT * FROM (");
-        push_title_search(&mut q, backend, &words, id, RELATED + LINKED);
-        q.push(") related_questions");
-    }
-    let rows = Near::find_by_statement(q.build(backend)).all(db).await?;
+    let search = kept.is_none() && !words.is_empty();
+    let rows = if duplicated || search {
+        let mut q = Sql::default();
+        if duplicated {
+            q.push("SELECT * FROM (SELECT ").push(COLUMNS).push_bind(
+                ", (1 = 1) AS linked FROM questions q WHERE q.duplicate_of = ? \
+                 AND q.deleted_at IS NULL ORDER BY q.id DESC LIMIT ?) linked_questions",
+                [Value::from(id), Value::from(LINKED as i64)],
+            );
+        }
+        if duplicated && search {
+            q.push(" UNION ALL ");
+        }
+        if search {
+            q.push("SELECT * FROM (");
+            push_title_search(&mut q, backend, &words, id, RELATED + LINKED);
+            q.push(") related_questions");
+        }
+        Near::find_by_statement(q.build(backend)).all(db).await?
+    } else {
+        Vec::new()
+    };
     let (linked, found): (Vec<Near>, Vec<Near>) = rows.into_iter().partition(|r| r.linked);
     let matches = match kept {
         Some(list) => list,
