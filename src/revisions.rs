@@ -8,7 +8,7 @@ use sea_orm::{prelude::DateTimeWithTimeZone, ConnectionTrait, FromQueryResult, V
 use serde::Serialize;
 
 use crate::{
-    db::{DbResult, Sql},
+    db::{entities::question_tags, DbResult, Sql},
     diff,
 };
 
@@ -196,13 +196,7 @@ pub async fn record(db: &impl ConnectionTrait, change: &Change<'_>) -> DbResult<
 /// # Errors
 /// On database errors.
 pub async fn backfill(db: &impl ConnectionTrait) -> DbResult<()> {
-    let tags = if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        "(SELECT string_agg(t.name, ' ' ORDER BY t.name) FROM question_tags qt JOIN tags t \
-         ON t.id = qt.tag_id WHERE qt.question_id = q.id)"
-    } else {
-        "(SELECT group_concat(name, ' ') FROM (SELECT t.name FROM question_tags qt JOIN tags t \
-         ON t.id = qt.tag_id WHERE qt.question_id = q.id ORDER BY t.name))"
-    };
+    let tags = question_tags::names_of_q(db.get_database_backend());
     let mut questions = Sql::new(
         "INSERT INTO revisions (post_kind, post_id, number, kind, title, body, tags, user_id, \
          created_at, updated_at) SELECT 1, q.id, 1, 'create', q.title, q.body, ",

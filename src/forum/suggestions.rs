@@ -16,7 +16,7 @@ use super::{
     Error,
 };
 use crate::{
-    db::{write_txn, DbResult, Sql, Unique},
+    db::{entities::question_tags, write_txn, DbResult, Sql, Unique},
     markdown,
     notifications::{self, Kind as NoteKind},
     revisions::{Content, EditBy, Post},
@@ -134,14 +134,10 @@ pub async fn queue(db: &impl ConnectionTrait, page: u64) -> DbResult<(Vec<Pendin
          u.username AS suggester, s.created_at, q.id AS question_id, q.slug AS question_slug, \
          q.title AS question_title, COALESCE(a.body, q.body) AS current_body, ",
     );
-    q.push(if backend == DatabaseBackend::Postgres {
-        "(SELECT string_agg(t.name, ' ' ORDER BY t.name) FROM question_tags qt JOIN tags t \
-         ON t.id = qt.tag_id WHERE qt.question_id = q.id AND s.post_kind = 1) AS current_tags "
-    } else {
-        "(SELECT group_concat(name, ' ') FROM (SELECT t.name FROM question_tags qt JOIN tags t \
-         ON t.id = qt.tag_id WHERE qt.question_id = q.id AND s.post_kind = 1 ORDER BY t.name)) \
-         AS current_tags "
-    });
+    // an answer's suggestion has no tags
+    q.push("CASE WHEN s.post_kind = 1 THEN ")
+        .push(question_tags::names_of_q(backend))
+        .push(" END AS current_tags ");
     q.push_bind(
         "FROM suggested_edits s JOIN users u ON u.id = s.user_id \
          LEFT JOIN answers a ON s.post_kind = 2 AND a.id = s.post_id \

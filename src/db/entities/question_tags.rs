@@ -1,5 +1,6 @@
 //! `SeaORM` Entity for `question_tags`
 use sea_orm::entity::prelude::*;
+use sea_orm::DatabaseBackend;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "question_tags")]
@@ -14,3 +15,17 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The names of question `q`'s tags, space-separated in name order: a
+/// subquery for statements that call the question `q` (the question page,
+/// the review queue, the revision backfill).
+#[must_use]
+pub fn names_of_q(backend: DatabaseBackend) -> &'static str {
+    if backend == DatabaseBackend::Postgres {
+        "(SELECT string_agg(t.name, ' ' ORDER BY t.name) FROM question_tags qt JOIN tags t \
+         ON t.id = qt.tag_id WHERE qt.question_id = q.id)"
+    } else {
+        "(SELECT group_concat(name, ' ') FROM (SELECT t.name FROM question_tags qt JOIN tags t \
+         ON t.id = qt.tag_id WHERE qt.question_id = q.id ORDER BY t.name))"
+    }
+}
