@@ -10,7 +10,7 @@
 //! text changes (`rankings.rs`).
 use sea_orm::{
     prelude::DateTimeWithTimeZone, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, FromQueryResult, TransactionTrait, Value,
+    DatabaseTransaction, DbErr, FromQueryResult, Statement, TransactionTrait, Value,
 };
 use serde::Serialize;
 
@@ -294,8 +294,13 @@ async fn custom_plans(db: &DatabaseConnection) -> Result<Option<DatabaseTransact
         return Ok(None);
     }
     let txn = db.begin().await?;
-    txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
-        .await?;
+    // as a counted statement, not `execute_unprepared`, which the
+    // per-request statement count would not see
+    txn.execute_raw(Statement::from_string(
+        DatabaseBackend::Postgres,
+        "SET LOCAL plan_cache_mode = force_custom_plan",
+    ))
+    .await?;
     Ok(Some(txn))
 }
 
